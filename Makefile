@@ -1,0 +1,23 @@
+# The README's two commands are `make run` and `make test`; both install what is missing first.
+SWIFT ?= swift
+CONFIG ?= release
+BIN = $(shell $(SWIFT) build -c $(CONFIG) --show-bin-path 2>/dev/null)
+
+.PHONY: deps build run test bench fuzz clean
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	$(SWIFT) build -c $(CONFIG)
+
+## The main job on its embedded default.
+run: build
+	scripts/main-job.sh "$(BIN)"
+
+## Every test: unit, CLI end to end, real TLS, real registry, replayed Kubernetes API.
+test: deps
+	$(SWIFT) test
+
+clean:
+	rm -rf .build out

@@ -1,0 +1,1 @@
+// Module CompatAdmission: see README.md, "Architecture".

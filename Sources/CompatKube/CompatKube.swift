@@ -1,0 +1,1 @@
+// Module CompatKube: see README.md, "Architecture".

@@ -1,0 +1,1 @@
+// Module CompatModels: see README.md, "Architecture".

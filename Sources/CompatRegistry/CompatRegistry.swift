@@ -1,0 +1,1 @@
+// Module CompatRegistry: see README.md, "Architecture".

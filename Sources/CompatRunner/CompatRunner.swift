@@ -1,0 +1,1 @@
+// Module CompatRunner: see README.md, "Architecture".

@@ -1,0 +1,1 @@
+// Module CompatSimulation: see README.md, "Architecture".

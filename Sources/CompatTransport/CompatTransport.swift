@@ -1,0 +1,1 @@
+// Module CompatTransport: see README.md, "Architecture".

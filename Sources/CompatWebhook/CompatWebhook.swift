@@ -1,0 +1,1 @@
+// Module CompatWebhook: see README.md, "Architecture".

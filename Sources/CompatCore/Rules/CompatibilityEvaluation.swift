@@ -26,7 +26,7 @@ public struct RuleEvaluationError: Error, Sendable, Equatable, CustomStringConve
 
 /// Why a compatibility set did not match a node: the first failing part, in document order.
 public struct MatchFailure: Sendable, CustomStringConvertible {
-    indirect enum Reason: Sendable {
+    enum Reason: Sendable {
         /// A `matchExpressions` entry (NFD element or ocifit label) did not hold.
         case expression(CompiledExpression, observed: String?)
         /// The node has no label for the NFD feature, so the whole term is false.
@@ -34,7 +34,7 @@ public struct MatchFailure: Sendable, CustomStringConvertible {
         /// `matchName` held for no element name.
         case noElementName(CompiledExpression)
         /// No `matchAny` alternative held; `first` is why the first one failed.
-        case noAlternative(count: Int, first: MatchFailure?)
+        indirect case noAlternative(count: Int, first: MatchFailure?)
     }
 
     let reason: Reason

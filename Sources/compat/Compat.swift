@@ -12,6 +12,7 @@ struct Compat: ParsableCommand {
             EvalCommand.self,
             MatchCommand.self,
             ExtractCommand.self,
+            ValidateCommand.self,
         ]
     )
 }

@@ -1,0 +1,26 @@
+import Foundation
+
+/// Paths to the real data in `shared/` beside the package root (three levels above this file).
+enum SharedData {
+    static var packageRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    static var shared: URL { packageRoot.deletingLastPathComponent().appendingPathComponent("shared") }
+
+    static func text(_ relativePath: String) throws -> String {
+        try String(contentsOf: shared.appendingPathComponent(relativePath), encoding: .utf8)
+    }
+
+    /// The 25 pilot logs of one lammps-matrix mode, by file name.
+    static func pilotLogs(mode: String) throws -> [(name: String, text: String)] {
+        let folder = shared.appendingPathComponent("data/lammps-matrix/logs/\(mode)")
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".log") }.sorted()
+        return try names.map { ($0, try String(contentsOf: folder.appendingPathComponent($0), encoding: .utf8)) }
+    }
+
+    /// A file shipped with the package (`artifacts/...`).
+    static func artifact(_ relativePath: String) throws -> [UInt8] {
+        Array(try Data(contentsOf: packageRoot.appendingPathComponent(relativePath)))
+    }
+}

@@ -9,6 +9,7 @@ struct Compat: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             // One line per subcommand, each defined in its own file.
+            ClassifyLogCommand.self,
         ]
     )
 }

@@ -1,3 +1,4 @@
+import CompatSimulation
 import Foundation
 
 /// Paths to the real data in `shared/` beside the package root (three levels above this file).
@@ -22,5 +23,26 @@ enum SharedData {
     /// A file shipped with the package (`artifacts/...`).
     static func artifact(_ relativePath: String) throws -> [UInt8] {
         Array(try Data(contentsOf: packageRoot.appendingPathComponent(relativePath)))
+    }
+}
+
+extension SharedData {
+    /// A gzip file of `shared/`, decompressed with the system's `gzip -dc` (the library takes text; the
+    /// caller decompresses).
+    static func gunzippedText(_ relativePath: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        process.arguments = ["-dc", shared.appendingPathComponent(relativePath).path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// `features_hpcg_fom.csv`, parsed.
+    static func hpcgFOM() throws -> HPCGMeasurements {
+        try HPCGMeasurements(csv: try gunzippedText("data/hpcg-training/features_hpcg_fom.csv.gz"))
     }
 }

@@ -46,6 +46,15 @@ import Testing
         #expect(svg.contains(">no successful run</text>"))
     }
 
+    @Test func nonFiniteValuesAreLeftOffTheAxis() {
+        var records = SummaryTests.modelRecords()
+        records.append(RunRecord(experiment: .model, group: "model", iteration: 9, image: "i", node: "n", reason: .success, figureOfMerit: .infinity))
+        let svg = Charts.figureOfMerit(records, title: "FOM")
+        #expect(Self.isWellFormedXML(svg))
+        #expect(!svg.contains("inf"))
+        #expect(svg.contains(">n=4 of 5</text>"))
+    }
+
     @Test func emptyRecordsStillGiveAValidChart() {
         #expect(Self.isWellFormedXML(Charts.outcomesByGroup([], title: "none")))
         #expect(Self.isWellFormedXML(Charts.wallTimes([], title: "none")))

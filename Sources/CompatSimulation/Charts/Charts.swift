@@ -150,6 +150,8 @@ struct DistributionChart {
     var baseline: (String, Double)?
 
     func render() -> String {
+        // A non-finite value has no place on an axis; it is left out (and so not counted in `n`).
+        let groups = self.groups.map { Group(name: $0.name, runs: $0.runs, points: $0.points.filter { $0.value.isFinite }) }
         let labelSize = 13.0
         let slot = max(130, (groups.map { SVGDocument.textWidth($0.name, size: labelSize) }.max() ?? 0) + 28)
         let boxWidth = min(64, slot * 0.45)

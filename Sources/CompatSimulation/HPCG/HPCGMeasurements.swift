@@ -168,7 +168,7 @@ public struct HPCGMeasurements: Sendable {
     /// 2. otherwise the median build (by median FOM; of an even count, the lower middle one) among
     ///    those measured on the instance at the same level, or at the nearest level that has any.
     ///
-    /// Exactly one draw is taken from `random` per call, whichever rule applies.
+    /// A successful call takes exactly one draw from `random`, whichever rule applies; a failed one none.
     public func lookup(instance: String, build: HPCGBuild, random: inout SeededRandom) throws(HPCGLookupError) -> HPCGMeasurement {
         guard let architecture = instanceArchitectures[instance] else {
             throw .unknownInstance(instance, known: instances)

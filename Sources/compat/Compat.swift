@@ -13,6 +13,7 @@ struct Compat: ParsableCommand {
             MatchCommand.self,
             ExtractCommand.self,
             ValidateCommand.self,
+            ClassifyLogCommand.self,
         ]
     )
 }

@@ -129,10 +129,16 @@ public final class CertificateReloader: Sendable {
 
     private static func read(_ certificatePath: String, _ keyPath: String) throws(ReadFailure) -> (certificate: String, key: String) {
         func contents(_ path: String, _ what: String) throws(ReadFailure) -> String {
-            guard let data = FileManager.default.contents(atPath: path) else {
+            // Read in chunks through a handle: the file may be rewritten while it is being read.
+            guard let handle = FileHandle(forReadingAtPath: path) else {
                 throw ReadFailure(message: "cannot read the \(what) file '\(path)' (missing or not readable)")
             }
-            return String(decoding: data, as: UTF8.self)
+            defer { try? handle.close() }
+            do {
+                return String(decoding: try handle.readToEnd() ?? Data(), as: UTF8.self)
+            } catch {
+                throw ReadFailure(message: "cannot read the \(what) file '\(path)': \(error)")
+            }
         }
         return (try contents(certificatePath, "certificate"), try contents(keyPath, "private key"))
     }

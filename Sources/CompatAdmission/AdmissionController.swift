@@ -64,8 +64,11 @@ public struct AdmissionController: Sendable {
         if let subResource = request.subResource, subResource != "ephemeralcontainers" {
             return unchanged("subresource \(subResource) is never mutated")
         }
-        guard let kind = Self.admittedKind(request.kind), let object = request.object else {
+        guard let kind = Self.admittedKind(request.kind) else {
             return unchanged("\(request.kind) is not a selectable kind")
+        }
+        guard let object = request.object else {
+            return unchanged("the request carries no object")
         }
         let target = AdmittedObject(kind: kind, object: object)
         guard target.isEnabled else {
@@ -143,7 +146,7 @@ public struct AdmissionController: Sendable {
                 if target.kind == .miniCluster {
                     try builder.set(.string(fluxView), at: AdmittedObject.fluxViewImagePointer)
                 } else {
-                    warnings.append("the chosen flux view \(fluxView) applies to MiniClusters only; ignored for this Pod")
+                    warnings.append("flux view image \(fluxView) ignored: only MiniClusters have a flux view")
                 }
             }
             try builder.set(.string(decision.image), at: AdmittedObject.selectedImageAnnotationPointer)
@@ -207,11 +210,12 @@ public struct AdmissionController: Sendable {
         if let architecture = decision.architecture {
             let mismatched = placement.filter { node in node.labels["kubernetes.io/arch"].map { $0 != architecture } ?? false }
             if let first = mismatched.first {
+                let names = mismatched.prefix(3).map(\.name).joined(separator: ", ")
+                    + (mismatched.count > 3 ? " and \(mismatched.count - 3) more" : "")
                 throw AdmissionDenial(
                     .internalError,
-                    "the selector chose \(decision.image), built for \(architecture), but \(mismatched.count) of the nodes "
-                        + "this \(request.kind.rawValue) can run on are \(first.labels["kubernetes.io/arch"] ?? "other") "
-                        + "(\(first.name)\(mismatched.count > 1 ? ", …" : "")); it would fail to start there"
+                    "the selector chose \(decision.image), built for \(architecture), but this \(request.kind.rawValue) can run on "
+                        + "\(first.labels["kubernetes.io/arch"] ?? "other") nodes (\(names)), where it would fail to start"
                 )
             }
         }

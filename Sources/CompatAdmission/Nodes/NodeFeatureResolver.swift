@@ -56,30 +56,31 @@ public struct NodeFeatureResolver: Sendable {
     ///   - nodeSelector: The object's nodeSelector; empty when it has none.
     ///   - selectorField: Where that selector lives in the object (`spec.nodeSelector`), for messages.
     public func resolve(nodeSelector: [String: String], selectorField: String, nodes: [ClusterNode]) -> NodeFeatureResolution {
+        func failure(_ reason: NodeResolutionProblem.Reason, candidates: [ClusterNode] = [], nodeNames: [String] = [],
+                     differences: [LabelDifference] = [], suggestion: String? = nil) -> NodeFeatureResolution {
+            NodeFeatureResolution(candidates: candidates, outcome: .failure(NodeResolutionProblem(
+                reason: reason, selectorField: selectorField, nodeSelector: nodeSelector, nodeNames: nodeNames,
+                clusterNodeCount: nodes.count, differences: differences, suggestion: suggestion
+            )))
+        }
         let candidates: [ClusterNode]
         if nodeSelector.isEmpty {
             candidates = nodes.filter { !$0.isControlPlane && !$0.unschedulable && $0.noScheduleTaints.isEmpty }
-            guard !candidates.isEmpty else {
-                return NodeFeatureResolution(candidates: [], outcome: .failure(
-                    .noSchedulableWorkers(selectorField: selectorField, nodeCount: nodes.count)))
-            }
+            guard !candidates.isEmpty else { return failure(.noSchedulableWorkers) }
         } else {
             let matches = nodes.filter { $0.matches(nodeSelector) }
             candidates = matches.filter { !$0.unschedulable }
             guard !candidates.isEmpty else {
-                let problem: NodeResolutionProblem = matches.isEmpty
-                    ? .noMatchingNode(selectorField: selectorField, nodeSelector: nodeSelector)
-                    : .onlyCordonedMatches(selectorField: selectorField, nodeSelector: nodeSelector, nodeNames: matches.map(\.name))
-                return NodeFeatureResolution(candidates: [], outcome: .failure(problem))
+                return matches.isEmpty ? failure(.noMatchingNode) : failure(.onlyCordonedMatches, nodeNames: matches.map(\.name))
             }
         }
         let differences = differences(among: candidates)
         guard differences.isEmpty else {
-            let problem: NodeResolutionProblem = nodeSelector.isEmpty
-                ? .heterogeneousCluster(selectorField: selectorField, nodeCount: candidates.count, differences: differences)
-                : .ambiguousNodeSelector(
-                    selectorField: selectorField, nodeSelector: nodeSelector, nodeCount: candidates.count, differences: differences)
-            return NodeFeatureResolution(candidates: candidates, outcome: .failure(problem))
+            return failure(
+                nodeSelector.isEmpty ? .heterogeneousCluster : .ambiguousNodeSelector, candidates: candidates,
+                nodeNames: candidates.map(\.name), differences: differences,
+                suggestion: suggestion(differences, candidates: candidates)
+            )
         }
         var shared = candidates[0].labels
         for node in candidates.dropFirst() {
@@ -89,6 +90,22 @@ public struct NodeFeatureResolver: Sendable {
             candidates: candidates,
             outcome: .success(ResolvedNodeFeatures(labels: shared, nodeNames: candidates.map(\.name)))
         )
+    }
+
+    /// A `key=value` entry whose nodes all agree: the instance type first (the usual way to pick a kind
+    /// of node), then the other differing labels, each value tried from the largest group down.
+    private func suggestion(_ differences: [LabelDifference], candidates: [ClusterNode]) -> String? {
+        let instanceType = "node.kubernetes.io/instance-type"
+        let instanceTypeValues = Set(candidates.compactMap { $0.labels[instanceType] })
+        let keys = (instanceTypeValues.isEmpty ? [] : [instanceType]) + differences.map(\.key).filter { $0 != instanceType }
+        for key in keys {
+            let groups = Dictionary(grouping: candidates.filter { $0.labels[key] != nil }) { $0.labels[key] ?? "" }
+            let ordered = groups.sorted { ($0.value.count, $1.key) > ($1.value.count, $0.key) }
+            if let (value, _) = ordered.first(where: { self.differences(among: $0.value).isEmpty }) {
+                return "\(key)=\(value)"
+            }
+        }
+        return nil
     }
 
     /// The compatibility-relevant keys on which the nodes do not all carry the same value (absence counts
@@ -171,61 +188,78 @@ public struct LabelDifference: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-/// Why no single label set describes where an object will run. Each message says what to change.
-public enum NodeResolutionProblem: Error, Sendable, Hashable, CustomStringConvertible {
-    case noSchedulableWorkers(selectorField: String, nodeCount: Int)
-    case noMatchingNode(selectorField: String, nodeSelector: [String: String])
-    case onlyCordonedMatches(selectorField: String, nodeSelector: [String: String], nodeNames: [String])
-    case ambiguousNodeSelector(selectorField: String, nodeSelector: [String: String], nodeCount: Int, differences: [LabelDifference])
-    case heterogeneousCluster(selectorField: String, nodeCount: Int, differences: [LabelDifference])
+/// Why no single label set describes where an object will run. The description says what to change.
+public struct NodeResolutionProblem: Error, Sendable, Hashable, CustomStringConvertible {
+    public enum Reason: Sendable, Hashable {
+        /// No nodeSelector, and no node is a schedulable worker.
+        case noSchedulableWorkers
+        /// No node carries every nodeSelector entry.
+        case noMatchingNode
+        /// Every matching node is cordoned.
+        case onlyCordonedMatches
+        /// The nodes matching the nodeSelector differ in compatibility-relevant labels.
+        case ambiguousNodeSelector
+        /// No nodeSelector, and the schedulable workers differ in compatibility-relevant labels.
+        case heterogeneousCluster
+    }
+
+    public var reason: Reason
+    /// Where the nodeSelector lives in the object (`spec.nodeSelector`).
+    public var selectorField: String
+    public var nodeSelector: [String: String]
+    /// The nodes concerned: the cordoned matches, or the candidates that disagree.
+    public var nodeNames: [String]
+    /// How many nodes were listed.
+    public var clusterNodeCount: Int
+    public var differences: [LabelDifference]
+    /// A `key=value` nodeSelector entry that would select one kind of node, when one exists.
+    public var suggestion: String?
+
+    public init(
+        reason: Reason, selectorField: String, nodeSelector: [String: String] = [:], nodeNames: [String] = [],
+        clusterNodeCount: Int, differences: [LabelDifference] = [], suggestion: String? = nil
+    ) {
+        self.reason = reason
+        self.selectorField = selectorField
+        self.nodeSelector = nodeSelector
+        self.nodeNames = nodeNames
+        self.clusterNodeCount = clusterNodeCount
+        self.differences = differences
+        self.suggestion = suggestion
+    }
 
     /// How many differing labels a message spells out.
     static let listedDifferences = 2
 
     public var description: String {
-        switch self {
-        case .noSchedulableWorkers(let field, let count):
-            return "none of the cluster's \(count) nodes is a schedulable worker (control-plane, cordoned and "
+        let field = selectorField
+        let selector = nodeSelector.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+        let example = suggestion.map { ", for example \($0)" } ?? ""
+        switch reason {
+        case .noSchedulableWorkers:
+            return "none of the cluster's \(clusterNodeCount) nodes is a schedulable worker (control-plane, cordoned and "
                 + "NoSchedule-tainted nodes are skipped), so there are no node features to choose an image for; "
                 + "set \(field) to the nodes the workload will run on"
-        case .noMatchingNode(let field, let selector):
-            let text = Self.format(selector)
-            return "no node matches \(field) \(text); correct it (kubectl get nodes -l \(text) lists the matches)"
-        case .onlyCordonedMatches(let field, let selector, let names):
-            return "every node matching \(field) \(Self.format(selector)) is cordoned (\(Self.list(names))); "
-                + "uncordon one or change \(field)"
-        case .ambiguousNodeSelector(let field, let selector, let count, let differences):
-            return "the \(count) nodes matching \(field) \(Self.format(selector)) differ in compatibility-relevant labels ("
-                + Self.summary(differences) + "); narrow \(field) to one kind of node, for example with "
-                + Self.suggestion(differences)
-        case .heterogeneousCluster(let field, let count, let differences):
-            return "\(field) is not set and the \(count) schedulable worker nodes differ in compatibility-relevant labels ("
-                + Self.summary(differences) + "); set \(field) to one kind of node, for example "
-                + Self.suggestion(differences)
+        case .noMatchingNode:
+            return "no node matches \(field) \(selector); correct it (kubectl get nodes -l \(selector) lists the matches)"
+        case .onlyCordonedMatches:
+            return "every node matching \(field) \(selector) is cordoned (\(Self.list(nodeNames))); uncordon one or change \(field)"
+        case .ambiguousNodeSelector:
+            return "the \(nodeNames.count) nodes matching \(field) \(selector) differ in compatibility-relevant labels ("
+                + summary + "); narrow \(field) to one kind of node" + example
+        case .heterogeneousCluster:
+            return "\(field) is not set and the \(nodeNames.count) schedulable worker nodes differ in compatibility-relevant "
+                + "labels (" + summary + "); set \(field) to one kind of node" + example
         }
-    }
-
-    private static func format(_ selector: [String: String]) -> String {
-        selector.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
     }
 
     private static func list(_ names: [String]) -> String {
         names.count <= 3 ? names.joined(separator: ", ") : names.prefix(3).joined(separator: ", ") + " and \(names.count - 3) more"
     }
 
-    private static func summary(_ differences: [LabelDifference]) -> String {
-        let shown = differences.prefix(listedDifferences).map(\.description).joined(separator: "; ")
-        let hidden = differences.count - listedDifferences
+    private var summary: String {
+        let shown = differences.prefix(Self.listedDifferences).map(\.description).joined(separator: "; ")
+        let hidden = differences.count - Self.listedDifferences
         return hidden > 0 ? shown + "; and \(hidden) more labels" : shown
-    }
-
-    /// `node.kubernetes.io/instance-type=<most common value>` when the instance type differs, otherwise
-    /// the first differing label with its most common value.
-    private static func suggestion(_ differences: [LabelDifference]) -> String {
-        let pick = differences.first { $0.key == "node.kubernetes.io/instance-type" } ?? differences.first
-        guard let pick, let value = pick.values.first?.value ?? pick.values.dropFirst().first?.value else {
-            return "node.kubernetes.io/instance-type=<instance type>"
-        }
-        return "\(pick.key)=\(value)"
     }
 }

@@ -50,7 +50,10 @@ public struct JSONPatchBuilder: Sendable {
                 current = member
                 walked = here
             case .array(let elements):
-                guard let index = JSONPointer.arrayIndex(token), index < elements.count else {
+                guard let index = JSONPointer.arrayIndex(token) else {
+                    throw JSONPatchBuildError(pointer: pointer, problem: "'\(walked)' is an array, not an object")
+                }
+                guard index < elements.count else {
                     throw JSONPatchBuildError(pointer: pointer, problem: "'\(walked)' has \(elements.count) elements, so '\(token)' does not name one")
                 }
                 if depth == pointer.tokens.count - 1 {

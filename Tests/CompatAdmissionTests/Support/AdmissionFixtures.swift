@@ -39,6 +39,13 @@ enum AdmissionFixtures {
 /// The 25 labelled EKS nodes in `shared/data/node-features.json`, named by their hostname label.
 enum EKSNodes {
     static func all() throws -> [ClusterNode] {
+        try loaded.get()
+    }
+
+    /// Parsed once per test process: the file is read-only shared data.
+    private static let loaded = Result { try load() }
+
+    private static func load() throws -> [ClusterNode] {
         let url = URL(fileURLWithPath: #filePath)
             .deletingLastPathComponent()  // Support
             .deletingLastPathComponent()  // CompatAdmissionTests

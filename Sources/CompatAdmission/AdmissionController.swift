@@ -83,7 +83,7 @@ public struct AdmissionController: Sendable {
 
         let annotations = target.annotations
         let containers = target.containers
-        let placeholder = annotations[SelectionAnnotations.targetImage].map(\.trimmingWhitespace).flatMap { $0.isEmpty ? nil : $0 }
+        let placeholder = annotations[SelectionAnnotations.targetImage].map(\.trimmingSpaces).flatMap { $0.isEmpty ? nil : $0 }
             ?? SelectionAnnotations.defaultTargetImage
         guard containers.contains(where: { $0.image == placeholder }) else {
             if let selected = annotations[SelectionAnnotations.selectedImage] {

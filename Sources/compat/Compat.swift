@@ -9,8 +9,11 @@ struct Compat: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             // One line per subcommand, each defined in its own file.
+            EvalCommand.self,
             MatchCommand.self,
             ExtractCommand.self,
+            ValidateCommand.self,
+            ClassifyLogCommand.self,
         ]
     )
 }

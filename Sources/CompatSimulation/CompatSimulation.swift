@@ -1,1 +1,0 @@
-// Module CompatSimulation: see README.md, "Architecture".

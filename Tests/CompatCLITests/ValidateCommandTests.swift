@@ -1,0 +1,50 @@
+import Foundation
+import Testing
+
+@Suite struct ValidateCommandTests {
+    @Test func acceptsTheShippedCatalog() throws {
+        let result = try CommandRunner.run("compat", [
+            "validate", "artifacts/lammps-matrix/manifests.yaml", "artifacts/lammps-matrix/specs/compspec-intel-mpi-rocky-8-amd64.json",
+        ])
+        #expect(result.status == 0)
+        #expect(result.stdout == """
+            artifacts/lammps-matrix/manifests.yaml: valid manifest-list
+            artifacts/lammps-matrix/specs/compspec-intel-mpi-rocky-8-amd64.json: valid compspec
+
+            """)
+    }
+
+    @Test func reportsAWrongTypeWithItsPathAndExitsOne() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("validate-bad-\(getpid()).json")
+        try Data(#"{"kind":"CompatibilitySpec","version":"0.0.0","compatibilities":[{"name":"x","attributes":{"a":[1]}}]}"#.utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let result = try CommandRunner.run("compat", ["validate", "--json", file.path])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains(#""kind":"compspec""#))
+        #expect(result.stdout.contains(#""problem":"compatibilities[0].attributes.a: expected a string, found an array""#))
+    }
+
+    @Test func warnsAboutAnExpressionWithoutOp() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("validate-noop-\(getpid()).yaml")
+        try Data("""
+            version: v1alpha1
+            compatibilities:
+            - rules:
+              - matchFeatures:
+                - feature: kernel.version
+                  matchExpressions:
+                    major: {}
+            """.utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let result = try CommandRunner.run("compat", ["validate", file.path])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("valid image-compatibility (1 warning)"))
+        #expect(result.stdout.contains("matchExpressions.major: expression without op matches anything"))
+    }
+
+    @Test func missingFileExitsTwo() throws {
+        let result = try CommandRunner.run("compat", ["validate", "does/not/exist.json"])
+        #expect(result.status == 2)
+        #expect(result.stdout.contains("cannot read artifact 'does/not/exist.json': no such file"))
+    }
+}

@@ -1,7 +1,8 @@
 /// A failed call to the Kubernetes API, with what to do about it.
 public struct KubeAPIError: Error, Sendable, CustomStringConvertible {
     public enum Kind: Sendable, Equatable {
-        /// No HTTP response: connection refused, TLS failure, timeout, reset. `detail` is the transport's message.
+        /// No complete HTTP response: connection refused, TLS failure, timeout, reset, a stream cut
+        /// mid-event. `detail` is the transport's message, with its hint.
         case transport(detail: String)
         /// An HTTP response with a non-success status.
         case status(code: Int, status: KubeStatus?)
@@ -40,7 +41,7 @@ public struct KubeAPIError: Error, Sendable, CustomStringConvertible {
     public var description: String {
         switch kind {
         case .transport(let detail):
-            return "\(request): the API server could not be reached (\(detail)); check the server address, network policy and CA"
+            return "\(request): no response from the API server: \(detail)"
         case .credentials(let detail):
             return "\(request): no credentials: \(detail)"
         case .malformedResponse(let detail):

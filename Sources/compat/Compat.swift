@@ -9,6 +9,8 @@ struct Compat: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             // One line per subcommand, each defined in its own file.
+            MatchCommand.self,
+            ExtractCommand.self,
         ]
     )
 }

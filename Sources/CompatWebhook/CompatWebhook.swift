@@ -1,1 +1,0 @@
-// Module CompatWebhook: see README.md, "Architecture".

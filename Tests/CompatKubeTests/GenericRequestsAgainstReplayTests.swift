@@ -115,3 +115,28 @@ import Testing
         }
     }
 }
+
+@Suite struct DroppedWatchConnectionTests {
+    @Test func droppedConnectionIsATransportErrorAfterTheEventsReceived() throws {
+        let labels = try APIFixtures.realNodeLabels()
+        let added = APIFixtures.watchLine("ADDED", APIFixtures.node(name: "node-1", labels: labels[1], resourceVersion: "301"))
+        let next = APIFixtures.watchLine("MODIFIED", APIFixtures.node(name: "node-1", labels: labels[1], resourceVersion: "302"))
+        let listener = try DroppingListener(chunks: [added, String(next.prefix(200))])
+        let client = try KubeClient(connection: KubeConnection(server: "http://127.0.0.1:\(listener.port)"), logger: ReplayHarness.quietLogger)
+        var received: [String?] = []
+        do {
+            try client.watch(KubePath.nodes([("watch", "1"), ("resourceVersion", "300")])) { event in
+                received.append(event.resourceVersion)
+                return true
+            }
+            Issue.record("expected the drop to be an error")
+        } catch {
+            guard case .transport(let detail) = error.kind else {
+                Issue.record("expected a transport error, found \(error)")
+                return
+            }
+            #expect(detail.contains("connection closed unexpectedly"))
+        }
+        #expect(received == ["301"])
+    }
+}

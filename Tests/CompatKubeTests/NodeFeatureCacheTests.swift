@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import CompatKube
 
@@ -115,14 +116,13 @@ import Testing
 }
 
 /// A settable wall clock for statistics.
-final class ManualClock: @unchecked Sendable {
-    private let lock = NSLock()
-    private var current: Date
+final class ManualClock: Sendable {
+    private let current: Mutex<Date>
 
-    init(_ start: Date) { current = start }
+    init(_ start: Date) { current = Mutex(start) }
 
     var now: Date {
-        get { lock.withLock { current } }
-        set { lock.withLock { current = newValue } }
+        get { current.withLock { $0 } }
+        set { current.withLock { $0 = newValue } }
     }
 }

@@ -12,7 +12,7 @@ import Testing
         #expect(pages.count == 3)
         harness.server.script.enqueueNodeLists(pages)
         harness.watcher.start()
-        #expect(waitUntil(timeout: .seconds(5)) { harness.cache.snapshot.synced })
+        #expect(waitUntil(timeout: replayDeadline) { harness.cache.snapshot.synced })
 
         let snapshot = harness.cache.snapshot
         #expect(snapshot.liveNodeCount == 25)
@@ -26,7 +26,7 @@ import Testing
             let token = try JSONParser().parse(body)["metadata"]?["continue"]?.stringValue
             #expect(request.query == ["limit": "10", "continue": token ?? "<none>"])
         }
-        #expect(waitUntil(timeout: .seconds(5)) { harness.server.script.nodeWatchRequests.count == 1 })
+        #expect(waitUntil(timeout: replayDeadline) { harness.server.script.nodeWatchRequests.count == 1 })
         #expect(harness.server.script.nodeWatchRequests.first?.query["resourceVersion"] == "8812")
     }
 
@@ -35,12 +35,12 @@ import Testing
         defer { harness.shutDown() }
         // No list scripted yet: every list attempt gets a 500 Status and is retried with backoff.
         harness.watcher.start()
-        #expect(waitUntil(timeout: .seconds(5)) { harness.server.script.nodeListRequests.count >= 2 })
+        #expect(waitUntil(timeout: replayDeadline) { harness.server.script.nodeListRequests.count >= 2 })
         #expect(!harness.cache.snapshot.synced)
         #expect(harness.watcher.currentProgress.lists == 0)
 
         harness.server.script.enqueueNodeLists(ReplayScript.nodeListPages(try ReplayHarness.realNodeObjects(), pageSize: 10, resourceVersion: "9000"))
-        #expect(waitUntil(timeout: .seconds(5)) { harness.cache.snapshot.synced })
+        #expect(waitUntil(timeout: replayDeadline) { harness.cache.snapshot.synced })
         #expect(harness.cache.snapshot.liveNodeCount == 25)
         #expect(harness.watcher.currentProgress.lists == 1)
     }

@@ -26,7 +26,7 @@ import Testing
         harness.server.script.enqueueNodeWatch(.stream(ReplayScript.pieces(events, size: 97) + [.hold]))
         harness.watcher.start()
 
-        #expect(waitUntil(timeout: .seconds(5)) { harness.watcher.currentProgress.resourceVersion == "104" })
+        #expect(waitUntil(timeout: replayDeadline) { harness.watcher.currentProgress.resourceVersion == "104" })
         let snapshot = harness.cache.snapshot
         #expect(snapshot.nodes.map(\.name) == ["node-0", "node-1", "node-3"])
         #expect(snapshot.node(named: "node-0")?.labels["feature.node.kubernetes.io/rdma.available"] == "true")
@@ -50,7 +50,7 @@ import Testing
         harness.server.script.enqueueNodeWatch(.stream(ReplayScript.pieces(APIFixtures.watchLine("BOOKMARK", APIFixtures.bookmark(resourceVersion: "150")), size: 16)))
         harness.watcher.start()
 
-        #expect(waitUntil(timeout: .seconds(5)) { harness.server.script.nodeWatchRequests.count == 2 })
+        #expect(waitUntil(timeout: replayDeadline) { harness.server.script.nodeWatchRequests.count == 2 })
         let watches = harness.server.script.nodeWatchRequests
         #expect(watches.map { $0.query["resourceVersion"] } == ["100", "150"])
         #expect(harness.server.script.nodeListRequests.count == 1)
@@ -72,7 +72,7 @@ import Testing
         harness.server.script.enqueueNodeLists(ReplayScript.nodeListPages(relisted, pageSize: 10, resourceVersion: "500"))
         harness.watcher.start()
 
-        #expect(waitUntil(timeout: .seconds(5)) { harness.server.script.nodeWatchRequests.count == 2 })
+        #expect(waitUntil(timeout: replayDeadline) { harness.server.script.nodeWatchRequests.count == 2 })
         let lists = harness.server.script.nodeListRequests
         #expect(lists.count == 2)
         // The relist is a consistent read: no resourceVersion at all.
@@ -92,7 +92,7 @@ import Testing
             [APIFixtures.node(name: "node-5", labels: labels[1], resourceVersion: "700")], pageSize: 10, resourceVersion: "701"))
         harness.watcher.start()
 
-        #expect(waitUntil(timeout: .seconds(5)) { harness.server.script.nodeWatchRequests.count == 2 })
+        #expect(waitUntil(timeout: replayDeadline) { harness.server.script.nodeWatchRequests.count == 2 })
         #expect(harness.server.script.nodeListRequests.map(\.query) == [["limit": "10", "resourceVersion": "0"], ["limit": "10"]])
         #expect(harness.server.script.nodeWatchRequests[1].query["resourceVersion"] == "701")
         #expect(harness.cache.snapshot.nodes.map(\.name) == ["node-5"])
@@ -108,7 +108,7 @@ import Testing
         harness.server.script.enqueueNodeWatch(.stream(ReplayScript.pieces(added + half, size: 512) + [.endMidEvent]))
         harness.watcher.start()
 
-        #expect(waitUntil(timeout: .seconds(5)) { harness.server.script.nodeWatchRequests.count == 2 })
+        #expect(waitUntil(timeout: replayDeadline) { harness.server.script.nodeWatchRequests.count == 2 })
         #expect(harness.server.script.nodeWatchRequests.map { $0.query["resourceVersion"] } == ["100", "201"])
         #expect(harness.server.script.nodeListRequests.count == 1)
         #expect(harness.cache.statistics.watchRestarts == [.error: 1])
@@ -124,7 +124,7 @@ import Testing
         harness.server.script.enqueueNodeWatch(.stream(ReplayScript.pieces(internalError, size: 40)))
         harness.watcher.start()
 
-        #expect(waitUntil(timeout: .seconds(5)) { harness.server.script.nodeWatchRequests.count == 2 })
+        #expect(waitUntil(timeout: replayDeadline) { harness.server.script.nodeWatchRequests.count == 2 })
         #expect(harness.server.script.nodeWatchRequests.map { $0.query["resourceVersion"] } == ["100", "100"])
         #expect(harness.server.script.nodeListRequests.count == 1)
         #expect(harness.cache.statistics.watchRestarts == [.error: 1])
@@ -135,7 +135,7 @@ import Testing
         defer { harness.server.stop() }
         _ = try startWithThreeNodes(harness)
         harness.watcher.start()
-        #expect(waitUntil(timeout: .seconds(5)) { harness.server.script.nodeWatchRequests.count == 1 })
+        #expect(waitUntil(timeout: replayDeadline) { harness.server.script.nodeWatchRequests.count == 1 })
         // The watch is open and silent (the script holds it); stop must not wait for the server.
         #expect(harness.watcher.stop(timeout: .seconds(5)))
     }

@@ -27,7 +27,7 @@ import Testing
         }
         harness.server.script.enqueueNodeLists(ReplayScript.nodeListPages(live, pageSize: 10, resourceVersion: "42"))
         harness.watcher.start()
-        #expect(waitUntil(timeout: .seconds(5)) { harness.cache.snapshot.synced })
+        #expect(waitUntil(timeout: replayDeadline) { harness.cache.snapshot.synced })
 
         let snapshot = harness.cache.snapshot
         let liveTypes = Set(snapshot.nodes.filter { !$0.isStatic }.compactMap(\.instanceType))

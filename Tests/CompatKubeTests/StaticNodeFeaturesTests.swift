@@ -89,7 +89,7 @@ import Testing
         defer { poller.stop() }
         #expect(cache.snapshot.staticNodeCount == 0)
         try directory.write("features.json", #"[{"node.kubernetes.io/instance-type": "hpc7g.16xlarge"}]"#)
-        let arrived = waitUntil(timeout: .seconds(5)) { cache.snapshot.staticNodeCount == 1 }
+        let arrived = waitUntil(timeout: replayDeadline) { cache.snapshot.staticNodeCount == 1 }
         #expect(arrived)
         #expect(cache.snapshot.nodes.first?.name == "static/features.json/0")
     }

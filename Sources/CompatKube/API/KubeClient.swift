@@ -134,13 +134,15 @@ public final class KubeClient: Sendable {
         var decoder = WatchEventDecoder()
         var decodeFailure: WatchStreamError?
         try stream(path: path, idleTimeout: idleTimeout, cancellation: cancellation) { bytes in
-            do {
-                for event in try decoder.append(bytes) where !onEvent(event) { return false }
-                return true
+            let events: [WatchEvent]
+            do throws(WatchStreamError) {
+                events = try decoder.append(bytes)
             } catch {
                 decodeFailure = error
                 return false
             }
+            for event in events where !onEvent(event) { return false }
+            return true
         }
         if let decodeFailure {
             throw KubeAPIError(kind: .malformedResponse(detail: decodeFailure.description), request: "GET \(path)")

@@ -10,3 +10,7 @@ func waitUntil(timeout: Duration, _ condition: () -> Bool) -> Bool {
     }
     return condition()
 }
+
+/// How long replay tests wait for the watcher to reach a state. Normally reached in milliseconds; the
+/// margin is for a loaded two-core machine.
+let replayDeadline: Duration = .seconds(10)

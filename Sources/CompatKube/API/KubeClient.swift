@@ -133,6 +133,7 @@ public final class KubeClient: Sendable {
     {
         var decoder = WatchEventDecoder()
         var decodeFailure: WatchStreamError?
+        var stoppedByConsumer = false
         try stream(path: path, idleTimeout: idleTimeout, cancellation: cancellation) { bytes in
             let events: [WatchEvent]
             do throws(WatchStreamError) {
@@ -141,13 +142,17 @@ public final class KubeClient: Sendable {
                 decodeFailure = error
                 return false
             }
-            for event in events where !onEvent(event) { return false }
+            for event in events where !onEvent(event) {
+                stoppedByConsumer = true
+                return false
+            }
             return true
         }
         if let decodeFailure {
             throw KubeAPIError(kind: .malformedResponse(detail: decodeFailure.description), request: "GET \(path)")
         }
-        if decoder.hasPartialEvent, cancellation?.isCancelled != true {
+        // A body that ends inside an event was cut off (the server always finishes its events).
+        if decoder.hasPartialEvent, !stoppedByConsumer, cancellation?.isCancelled != true {
             throw KubeAPIError(kind: .transport(detail: "the stream ended in the middle of an event"), request: "GET \(path)")
         }
     }
@@ -239,7 +244,6 @@ public final class KubeClient: Sendable {
             cluster["certificate-authority-data"] = .string(Data(pem).base64EncodedString())
         }
         if connection.insecureSkipTLSVerify { cluster["insecure-skip-tls-verify"] = true }
-        if let name = connection.tlsServerName { cluster["tls-server-name"] = .string(name) }
         return .object(cluster)
     }
 }

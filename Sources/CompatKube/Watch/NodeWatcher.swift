@@ -126,6 +126,7 @@ public final class NodeWatcher: Sendable {
                     logger.warning("node watch closed at once; backing off", metadata: ["retryIn": "\(delay)"])
                     if !thread.pause(for: delay) { return }
                 } else {
+                    if lasted >= backoff.resetAfter { backoff.reset() }
                     logger.debug("node watch ended; watching again", metadata: ["resourceVersion": "\(resourceVersion)"])
                 }
             case .gone:

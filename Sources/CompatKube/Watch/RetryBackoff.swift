@@ -32,7 +32,7 @@ public struct RetryBackoff: Sendable, Equatable {
         return min(jittered, maximumDelay)
     }
 
-    /// Forgets past failures (after a successful list, which proves the server and credentials work).
+    /// Forgets past failures (after a stream that stayed healthy for `resetAfter`).
     public mutating func reset() {
         consecutiveFailures = 0
     }

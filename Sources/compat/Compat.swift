@@ -11,6 +11,8 @@ struct Compat: ParsableCommand {
             // One line per subcommand, each defined in its own file.
             MatchCommand.self,
             ExtractCommand.self,
+            PredictCommand.self,
+            ModelCommand.self,
         ]
     )
 }

@@ -42,6 +42,27 @@ import Testing
         #expect(result.stdout.contains("matchExpressions.major: expression without op matches anything"))
     }
 
+    @Test func acceptsTheShippedModelsAndTheirCompatibilityArtifact() throws {
+        let result = try CommandRunner.run("compat", ["validate", "models/model-compatibility.json", "models/trained/fom.json", "models/published/fom.json"])
+        #expect(result.status == 0)
+        #expect(result.stdout == """
+            models/model-compatibility.json: valid model-compatibility
+            models/trained/fom.json: valid performance-model
+            models/published/fom.json: valid performance-model
+
+            """)
+    }
+
+    @Test func reportsAModelCompatibilityRuleWithoutAModel() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("validate-model-\(getpid()).json")
+        try Data(#"{"version":"v1alpha1","compatibilities":[{"tag":"fom","rules":[{"matchModel":{"model":{"name":7}}}]}]}"#.utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let result = try CommandRunner.run("compat", ["validate", file.path])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("model-compatibility"))
+        #expect(result.stdout.contains("compatibilities[0].rules[0].matchModel.model"))
+    }
+
     @Test func missingFileExitsTwo() throws {
         let result = try CommandRunner.run("compat", ["validate", "does/not/exist.json"])
         #expect(result.status == 2)

@@ -110,7 +110,7 @@ let package = Package(
         // MARK: Tests
         .testTarget(name: "CompatCoreTests", dependencies: ["CompatCore"], swiftSettings: swiftSettings),
         .testTarget(name: "CompatModelsTests", dependencies: ["CompatModels", "CompatCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "CompatAdmissionTests", dependencies: ["CompatAdmission", "CompatCore", "CompatModels"], swiftSettings: swiftSettings),
+        .testTarget(name: "CompatAdmissionTests", dependencies: ["CompatAdmission", "CompatCore", "CompatModels"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "CompatSimulationTests", dependencies: ["CompatSimulation", "CompatCore", "CompatModels"], swiftSettings: swiftSettings),
         .testTarget(name: "CompatTransportTests", dependencies: ["CompatTransport"], swiftSettings: swiftSettings),
         .testTarget(name: "CompatRegistryTests", dependencies: ["CompatRegistry", "CompatTransport", "CompatCore"], swiftSettings: swiftSettings),

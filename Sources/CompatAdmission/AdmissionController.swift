@@ -1,0 +1,272 @@
+import CompatCore
+
+/// Decides AdmissionReview requests for image-compatibility selection: which objects to touch, what to
+/// ask the selector, and the exact JSON Patch that applies its decision. Pure: the caller passes the
+/// request, the current node list and the selector, and sends back ``AdmissionOutcome/response``.
+///
+/// ## Flow
+/// 1. Only `CREATE` and `UPDATE` of a `v1` Pod or a `flux-framework.org/v1alpha2` MiniCluster that carries
+///    the label ``SelectionAnnotations/enabledLabel`` = `"true"` is considered (subresources other than
+///    `ephemeralcontainers` are not).
+/// 2. Containers whose image is the placeholder (``SelectionAnnotations/targetImage``, default
+///    `placeholder:latest`) are found in `containers`, `initContainers` and `ephemeralContainers` (a
+///    MiniCluster's `spec.containers`). With none, there is nothing to choose.
+/// 3. The annotations are read into a ``SelectionContract``, the nodeSelector into the nodes it can run on
+///    (``NodeFeatureResolver``), and the ``AdmissionSelector`` decides.
+/// 4. The decision becomes a patch against the JSON received: placeholder images replaced, nodeSelector
+///    entries set (the map added whole when absent), a MiniCluster's `spec.flux.container.image` set
+///    (parents created in one `add`), and ``SelectionAnnotations/selectedImage`` recorded.
+///
+/// ## Error policy
+/// Allowed unchanged, never denied — objects that are not ours or need nothing:
+/// - operations other than `CREATE`/`UPDATE`, subresources (except `ephemeralcontainers`), other kinds,
+///   MiniCluster versions other than `v1alpha2` (with a warning when labelled), objects without the label;
+/// - labelled objects with no placeholder container left. This makes reinvocation on the webhook's own
+///   output a no-op; a warning is added unless ``SelectionAnnotations/selectedImage`` shows that the
+///   webhook did the work earlier.
+///
+/// Denied — labelled objects that still name the placeholder, so the user never silently runs with it:
+/// - `Invalid` (422): a missing, empty or unknown annotation value; a nodeSelector that is not a map of
+///   strings; for artifact-based choice (no ``SelectionAnnotations/model``), nodes that cannot be resolved to
+///   one kind (no match, all cordoned, matches that differ, or no nodeSelector on a mixed cluster); a
+///   decision that contradicts the object's own nodeSelector, or that would change a Pod's nodeSelector on
+///   `UPDATE` (immutable after creation); a patch that cannot be built without destroying user data.
+/// - Whatever ``AdmissionDenial`` the selector throws (typically `Forbidden`: no compatible image).
+/// - `InternalError` (500): any other selector error (registry unreachable, model failure), and decisions
+///   that are unusable (empty image, the placeholder itself, an image for another architecture).
+///
+/// Not decided here: an AdmissionReview that cannot be decoded throws ``AdmissionReviewDecodingError``,
+/// which the webhook answers with HTTP 400 (there is no trustworthy uid to deny with; the API server then
+/// applies the webhook's `failurePolicy`).
+public struct AdmissionController: Sendable {
+    public var nodeResolver: NodeFeatureResolver
+
+    public init(nodeResolver: NodeFeatureResolver = NodeFeatureResolver()) {
+        self.nodeResolver = nodeResolver
+    }
+
+    /// Decodes an AdmissionReview body and decides it.
+    public func admit(
+        reviewBytes: some Collection<UInt8>, nodes: [ClusterNode], selector: some AdmissionSelector
+    ) throws(AdmissionReviewDecodingError) -> AdmissionOutcome {
+        admit(try AdmissionRequest(reviewBytes: reviewBytes), nodes: nodes, selector: selector)
+    }
+
+    public func admit(_ request: AdmissionRequest, nodes: [ClusterNode], selector: some AdmissionSelector) -> AdmissionOutcome {
+        func unchanged(_ summary: String, warnings: [String] = []) -> AdmissionOutcome {
+            AdmissionOutcome(
+                response: .allow(uid: request.uid, warnings: warnings), disposition: .allowedUnchanged, summary: summary
+            )
+        }
+        guard request.operation == .create || request.operation == .update else {
+            return unchanged("\(request.operation.rawValue) is never mutated")
+        }
+        if let subResource = request.subResource, subResource != "ephemeralcontainers" {
+            return unchanged("subresource \(subResource) is never mutated")
+        }
+        guard let kind = Self.admittedKind(request.kind) else {
+            return unchanged("\(request.kind) is not a selectable kind")
+        }
+        guard let object = request.object else {
+            return unchanged("the request carries no object")
+        }
+        let target = AdmittedObject(kind: kind, object: object)
+        guard target.isEnabled else {
+            return unchanged("not labelled \(SelectionAnnotations.enabledLabel)=\(SelectionAnnotations.enabledValue)")
+        }
+        guard kind != .miniCluster || request.kind.version == "v1alpha2" else {
+            return unchanged(
+                "MiniCluster \(request.kind.version) is not supported",
+                warnings: ["only flux-framework.org/v1alpha2 MiniClusters get an image chosen; this one is \(request.kind.version)"]
+            )
+        }
+
+        let annotations = target.annotations
+        let containers = target.containers
+        let placeholder = annotations[SelectionAnnotations.targetImage].map(\.trimmingWhitespace).flatMap { $0.isEmpty ? nil : $0 }
+            ?? SelectionAnnotations.defaultTargetImage
+        guard containers.contains(where: { $0.image == placeholder }) else {
+            if let selected = annotations[SelectionAnnotations.selectedImage] {
+                return unchanged("already selected \(selected)")
+            }
+            return unchanged(
+                "no placeholder container",
+                warnings: ["no container uses placeholder image '\(placeholder)', so no image was selected"]
+            )
+        }
+
+        do {
+            return try select(request: request, target: target, annotations: annotations, containers: containers,
+                              nodes: nodes, selector: selector)
+        } catch {
+            return AdmissionOutcome(
+                response: .deny(uid: request.uid, error), disposition: .denied, summary: error.message
+            )
+        }
+    }
+
+    private func select(
+        request: AdmissionRequest, target: AdmittedObject, annotations: [String: String],
+        containers: [ContainerImageSlot], nodes: [ClusterNode], selector: some AdmissionSelector
+    ) throws(AdmissionDenial) -> AdmissionOutcome {
+        let contract = try SelectionContract(annotations: annotations)
+        let nodeSelector = try target.nodeSelector()
+        let resolution = nodeResolver.resolve(nodeSelector: nodeSelector, selectorField: target.kind.nodeSelectorField, nodes: nodes)
+        if contract.model == nil, let problem = resolution.problem {
+            throw AdmissionDenial(.invalid, problem.description)
+        }
+        let selectionRequest = SelectionRequest(
+            requestUID: request.uid, kind: target.kind, operation: request.operation, namespace: request.namespace,
+            objectName: request.displayName, contract: contract, annotations: annotations, nodeSelector: nodeSelector,
+            nodeFeatures: resolution, containers: containers, seed: contract.seed ?? Self.seed(fromUID: request.uid)
+        )
+        let decision: SelectionDecision
+        do {
+            decision = try selector.decide(selectionRequest)
+        } catch let denial as AdmissionDenial {
+            throw denial
+        } catch {
+            throw AdmissionDenial(
+                .internalError,
+                "image selection failed for \(target.kind.rawValue) \(request.displayName), so it would keep the placeholder "
+                    + "image '\(contract.placeholder)': \(error)"
+            )
+        }
+
+        var warnings = try check(decision, request: selectionRequest, nodes: nodes, operation: request.operation)
+        var builder = JSONPatchBuilder(document: target.object)
+        do throws(JSONPatchBuildError) {
+            for slot in selectionRequest.placeholderContainers {
+                try builder.set(.string(decision.image), at: slot.pointer)
+            }
+            for (key, value) in decision.nodeSelector.sorted(by: { $0.key < $1.key }) {
+                try builder.set(.string(value), at: target.kind.nodeSelectorPointer.appending(key))
+            }
+            if let fluxView = decision.fluxViewImage {
+                if target.kind == .miniCluster {
+                    try builder.set(.string(fluxView), at: AdmittedObject.fluxViewImagePointer)
+                } else {
+                    warnings.append("flux view image \(fluxView) ignored: only MiniClusters have a flux view")
+                }
+            }
+            try builder.set(.string(decision.image), at: AdmittedObject.selectedImageAnnotationPointer)
+        } catch {
+            throw AdmissionDenial(.invalid, "the selection cannot be written into this \(target.kind.rawValue): \(error)")
+        }
+
+        var audit = ["selected-image": decision.image]
+        if let explanation = decision.explanation { audit["selection-explanation"] = explanation }
+        let patch = builder.patch
+        let placement = decision.nodeSelector.sorted { $0.key < $1.key }.map { " on \($0.key)=\($0.value)" }.joined()
+        return AdmissionOutcome(
+            response: .allow(uid: request.uid, patch: patch, warnings: warnings + decision.warnings, auditAnnotations: audit),
+            disposition: patch.isEmpty ? .allowedUnchanged : .mutated,
+            summary: "selected \(decision.image)\(placement)",
+            decision: decision,
+            patchedObject: builder.document
+        )
+    }
+
+    /// Rejects decisions that would leave the object broken, returning warnings for doubtful ones.
+    private func check(
+        _ decision: SelectionDecision, request: SelectionRequest, nodes: [ClusterNode], operation: AdmissionOperation
+    ) throws(AdmissionDenial) -> [String] {
+        for (role, image) in [("image", decision.image), ("flux view image", decision.fluxViewImage)] {
+            guard let image else { continue }
+            guard !image.isEmpty, !image.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 }) else {
+                throw AdmissionDenial(.internalError, "the selector returned an unusable \(role) reference '\(image)'")
+            }
+            guard image != request.contract.placeholder else {
+                throw AdmissionDenial(.internalError, "the selector returned the placeholder '\(image)' itself as the \(role)")
+            }
+        }
+        let field = request.kind.nodeSelectorField
+        for (key, value) in decision.nodeSelector.sorted(by: { $0.key < $1.key }) {
+            guard !key.isEmpty else { throw AdmissionDenial(.internalError, "the selector returned an empty nodeSelector key") }
+            if let existing = request.nodeSelector[key], existing != value {
+                throw AdmissionDenial(
+                    .invalid,
+                    "the selection needs \(key)=\(value), but \(field) sets \(key)=\(existing); remove that entry to let the "
+                        + "selection choose, or remove annotation \(SelectionAnnotations.model) to keep it"
+                )
+            }
+            if request.kind == .pod, operation == .update, request.nodeSelector[key] == nil {
+                throw AdmissionDenial(
+                    .invalid,
+                    "the selection needs \(key)=\(value) in spec.nodeSelector, which cannot change after a Pod is created; "
+                        + "delete the Pod and create it again"
+                )
+            }
+        }
+
+        var warnings: [String] = []
+        let finalSelector = request.nodeSelector.merging(decision.nodeSelector) { $1 }
+        let placement = finalSelector.isEmpty
+            ? request.nodeFeatures.candidates
+            : nodes.filter { $0.matches(finalSelector) && !$0.unschedulable }
+        if placement.isEmpty && !decision.nodeSelector.isEmpty {
+            warnings.append("no schedulable node matches the chosen nodeSelector yet; the workload waits until one joins")
+        }
+        if let architecture = decision.architecture {
+            let mismatched = placement.filter { node in node.labels["kubernetes.io/arch"].map { $0 != architecture } ?? false }
+            if let first = mismatched.first {
+                let names = mismatched.prefix(3).map(\.name).joined(separator: ", ")
+                    + (mismatched.count > 3 ? " and \(mismatched.count - 3) more" : "")
+                throw AdmissionDenial(
+                    .internalError,
+                    "the selector chose \(decision.image), built for \(architecture), but this \(request.kind.rawValue) can run on "
+                        + "\(first.labels["kubernetes.io/arch"] ?? "other") nodes (\(names)), where it would fail to start"
+                )
+            }
+        }
+        return warnings
+    }
+
+    static func admittedKind(_ kind: GroupVersionKind) -> AdmittedKind? {
+        switch (kind.group, kind.kind) {
+        case ("", "Pod") where kind.version == "v1": .pod
+        case ("flux-framework.org", "MiniCluster"): .miniCluster
+        default: nil
+        }
+    }
+
+    /// FNV-1a of the request uid: a per-request seed that a logged uid reproduces.
+    static func seed(fromUID uid: String) -> UInt64 {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in uid.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01B3
+        }
+        return hash
+    }
+}
+
+/// What happened to one request, for the response and for logs and metrics.
+public struct AdmissionOutcome: Sendable {
+    public var response: AdmissionResponse
+    public var disposition: AdmissionDisposition
+    /// One line for logs: why nothing changed, what was selected, or the denial message.
+    public var summary: String
+    /// The selector's decision, when it was asked.
+    public var decision: SelectionDecision?
+    /// The object with the patch applied, when a decision was written.
+    public var patchedObject: JSONValue?
+
+    public init(
+        response: AdmissionResponse, disposition: AdmissionDisposition, summary: String,
+        decision: SelectionDecision? = nil, patchedObject: JSONValue? = nil
+    ) {
+        self.response = response
+        self.disposition = disposition
+        self.summary = summary
+        self.decision = decision
+        self.patchedObject = patchedObject
+    }
+}
+
+/// The outcome class, spelled as the webhook's `outcome` metric label.
+public enum AdmissionDisposition: String, Sendable, Hashable, CaseIterable {
+    case allowedUnchanged = "allowed_unchanged"
+    case mutated
+    case denied
+}

@@ -1,1 +1,0 @@
-// Module CompatAdmission: see README.md, "Architecture".

@@ -1,0 +1,265 @@
+/// Which node labels describe what a container needs from a node, and so must agree before one label set
+/// can stand for several nodes.
+///
+/// Compared: every label in a node-feature domain (`feature.node.kubernetes.io/…`, NFD's vendor domains
+/// `<vendor>.feature.node.kubernetes.io/…`, and `profile.node.kubernetes.io/…`), plus
+/// `kubernetes.io/arch`, `kubernetes.io/os` and `node.kubernetes.io/instance-type`. The instance type is
+/// compared because it is what model-based choice selects and what artifact rules may name.
+///
+/// Ignored: everything else, because it names *which* node or where it is rather than what it can run:
+/// `kubernetes.io/hostname`, `topology.kubernetes.io/zone|region` and `topology.k8s.aws/*`, cloud
+/// instance and launch-template IDs, node-group and cluster names, capacity type, machine image IDs (the
+/// kernel and OS they carry are compared through the NFD labels), and the deprecated `beta.kubernetes.io/*`
+/// duplicates. ocifit-k8s compared all labels, so `kubernetes.io/hostname` alone made every cluster of
+/// two or more nodes "heterogeneous".
+public struct CompatibilityLabelPolicy: Sendable, Hashable {
+    /// Label-key domains (the part before `/`) whose labels are compared; a domain also covers its
+    /// subdomains (`intel.feature.node.kubernetes.io` under `feature.node.kubernetes.io`).
+    public var featureDomains: [String]
+    /// Individual keys compared, in the order differences are reported.
+    public var exactKeys: [String]
+
+    public init(featureDomains: [String], exactKeys: [String]) {
+        self.featureDomains = featureDomains
+        self.exactKeys = exactKeys
+    }
+
+    public static let standard = CompatibilityLabelPolicy(
+        featureDomains: ["feature.node.kubernetes.io", "profile.node.kubernetes.io"],
+        exactKeys: ["kubernetes.io/arch", "kubernetes.io/os", "node.kubernetes.io/instance-type"]
+    )
+
+    public func isRelevant(_ key: String) -> Bool {
+        if exactKeys.contains(key) { return true }
+        guard let slash = key.firstIndex(of: "/") else { return false }
+        let domain = key[..<slash]
+        return featureDomains.contains { domain == $0 || domain.hasSuffix("." + $0) }
+    }
+}
+
+/// Works out which nodes an object can run on and, when they are all one kind of node, the labels that
+/// describe them. Pure: the caller passes the current node list.
+///
+/// - With a nodeSelector: every node whose labels contain all its entries, except cordoned ones (tainted
+///   nodes stay: selecting a tainted node group explicitly usually comes with a toleration). All matches
+///   must agree on the compatibility-relevant labels (ocifit-k8s took the first match and ignored the rest).
+/// - Without one: every schedulable worker, skipping control-plane nodes, cordoned nodes and nodes with
+///   `NoSchedule`/`NoExecute` taints, must agree on the compatibility-relevant labels.
+public struct NodeFeatureResolver: Sendable {
+    public var policy: CompatibilityLabelPolicy
+
+    public init(policy: CompatibilityLabelPolicy = .standard) {
+        self.policy = policy
+    }
+
+    /// - Parameters:
+    ///   - nodeSelector: The object's nodeSelector; empty when it has none.
+    ///   - selectorField: Where that selector lives in the object (`spec.nodeSelector`), for messages.
+    public func resolve(nodeSelector: [String: String], selectorField: String, nodes: [ClusterNode]) -> NodeFeatureResolution {
+        func failure(_ reason: NodeResolutionProblem.Reason, candidates: [ClusterNode] = [], nodeNames: [String] = [],
+                     differences: [LabelDifference] = [], suggestion: String? = nil) -> NodeFeatureResolution {
+            NodeFeatureResolution(candidates: candidates, outcome: .failure(NodeResolutionProblem(
+                reason: reason, selectorField: selectorField, nodeSelector: nodeSelector, nodeNames: nodeNames,
+                clusterNodeCount: nodes.count, differences: differences, suggestion: suggestion
+            )))
+        }
+        let candidates: [ClusterNode]
+        if nodeSelector.isEmpty {
+            candidates = nodes.filter { !$0.isControlPlane && !$0.unschedulable && $0.noScheduleTaints.isEmpty }
+            guard !candidates.isEmpty else { return failure(.noSchedulableWorkers) }
+        } else {
+            let matches = nodes.filter { $0.matches(nodeSelector) }
+            candidates = matches.filter { !$0.unschedulable }
+            guard !candidates.isEmpty else {
+                return matches.isEmpty ? failure(.noMatchingNode) : failure(.onlyCordonedMatches, nodeNames: matches.map(\.name))
+            }
+        }
+        let differences = differences(among: candidates)
+        guard differences.isEmpty else {
+            return failure(
+                nodeSelector.isEmpty ? .heterogeneousCluster : .ambiguousNodeSelector, candidates: candidates,
+                nodeNames: candidates.map(\.name), differences: differences,
+                suggestion: suggestion(differences, candidates: candidates)
+            )
+        }
+        var shared = candidates[0].labels
+        for node in candidates.dropFirst() {
+            shared = shared.filter { node.labels[$0.key] == $0.value }
+        }
+        return NodeFeatureResolution(
+            candidates: candidates,
+            outcome: .success(ResolvedNodeFeatures(labels: shared, nodeNames: candidates.map(\.name)))
+        )
+    }
+
+    /// A `key=value` entry whose nodes all agree: the instance type first (the usual way to pick a kind
+    /// of node), then the other differing labels, each value tried from the largest group down.
+    private func suggestion(_ differences: [LabelDifference], candidates: [ClusterNode]) -> String? {
+        let instanceType = "node.kubernetes.io/instance-type"
+        let instanceTypeValues = Set(candidates.compactMap { $0.labels[instanceType] })
+        let keys = (instanceTypeValues.isEmpty ? [] : [instanceType]) + differences.map(\.key).filter { $0 != instanceType }
+        for key in keys {
+            let groups = Dictionary(grouping: candidates.filter { $0.labels[key] != nil }) { $0.labels[key] ?? "" }
+            let ordered = groups.sorted { ($0.value.count, $1.key) > ($1.value.count, $0.key) }
+            if let (value, _) = ordered.first(where: { self.differences(among: $0.value).isEmpty }) {
+                return "\(key)=\(value)"
+            }
+        }
+        return nil
+    }
+
+    /// The compatibility-relevant keys on which the nodes do not all carry the same value (absence counts
+    /// as a value), the policy's exact keys first, then the rest by name.
+    public func differences(among nodes: [ClusterNode]) -> [LabelDifference] {
+        var keys = Set<String>()
+        for node in nodes {
+            for key in node.labels.keys where policy.isRelevant(key) { keys.insert(key) }
+        }
+        let ordered = policy.exactKeys.filter(keys.contains) + keys.subtracting(policy.exactKeys).sorted()
+        return ordered.compactMap { key in
+            var groups: [String?: [String]] = [:]
+            for node in nodes { groups[node.labels[key], default: []].append(node.name) }
+            guard groups.count > 1 else { return nil }
+            let values = groups
+                .map { LabelDifference.ValueGroup(value: $0.key, nodeNames: $0.value) }
+                .sorted { ($0.nodeNames.count, $1.value ?? "") > ($1.nodeNames.count, $0.value ?? "") }
+            return LabelDifference(key: key, values: values)
+        }
+    }
+}
+
+/// The outcome of node resolution for one object.
+public struct NodeFeatureResolution: Sendable, Hashable {
+    /// The nodes the object could be scheduled on (empty when none could be found).
+    public var candidates: [ClusterNode]
+    public var outcome: Result<ResolvedNodeFeatures, NodeResolutionProblem>
+
+    public init(candidates: [ClusterNode], outcome: Result<ResolvedNodeFeatures, NodeResolutionProblem>) {
+        self.candidates = candidates
+        self.outcome = outcome
+    }
+
+    /// The resolved features, or `nil` when the candidates are not one kind of node.
+    public var features: ResolvedNodeFeatures? {
+        if case .success(let features) = outcome { return features }
+        return nil
+    }
+
+    public var problem: NodeResolutionProblem? {
+        if case .failure(let problem) = outcome { return problem }
+        return nil
+    }
+}
+
+/// The node labels an image is chosen for.
+public struct ResolvedNodeFeatures: Sendable, Hashable {
+    /// Labels every candidate node carries with the same value: for one node all its labels, for several
+    /// at least every compatibility-relevant label.
+    public var labels: [String: String]
+    public var nodeNames: [String]
+
+    public init(labels: [String: String], nodeNames: [String]) {
+        self.labels = labels
+        self.nodeNames = nodeNames
+    }
+}
+
+/// One label on which candidate nodes disagree.
+public struct LabelDifference: Sendable, Hashable, CustomStringConvertible {
+    public struct ValueGroup: Sendable, Hashable {
+        /// `nil` for nodes without the label.
+        public var value: String?
+        public var nodeNames: [String]
+    }
+
+    public var key: String
+    /// Largest group first.
+    public var values: [ValueGroup]
+
+    /// `kubernetes.io/arch: amd64 on 19 nodes, arm64 on 6 nodes`, naming nodes when a group has one or two.
+    public var description: String {
+        let groups = values.prefix(3).map { group in
+            let value = group.value ?? "(absent)"
+            let nodes = group.nodeNames.count <= 2 ? group.nodeNames.joined(separator: " and ") : "\(group.nodeNames.count) nodes"
+            return "\(value) on \(nodes)"
+        }
+        let more = values.count > 3 ? ", and \(values.count - 3) more values" : ""
+        return "\(key): " + groups.joined(separator: ", ") + more
+    }
+}
+
+/// Why no single label set describes where an object will run. The description says what to change.
+public struct NodeResolutionProblem: Error, Sendable, Hashable, CustomStringConvertible {
+    public enum Reason: Sendable, Hashable {
+        /// No nodeSelector, and no node is a schedulable worker.
+        case noSchedulableWorkers
+        /// No node carries every nodeSelector entry.
+        case noMatchingNode
+        /// Every matching node is cordoned.
+        case onlyCordonedMatches
+        /// The nodes matching the nodeSelector differ in compatibility-relevant labels.
+        case ambiguousNodeSelector
+        /// No nodeSelector, and the schedulable workers differ in compatibility-relevant labels.
+        case heterogeneousCluster
+    }
+
+    public var reason: Reason
+    /// Where the nodeSelector lives in the object (`spec.nodeSelector`).
+    public var selectorField: String
+    public var nodeSelector: [String: String]
+    /// The nodes concerned: the cordoned matches, or the candidates that disagree.
+    public var nodeNames: [String]
+    /// How many nodes were listed.
+    public var clusterNodeCount: Int
+    public var differences: [LabelDifference]
+    /// A `key=value` nodeSelector entry that would select one kind of node, when one exists.
+    public var suggestion: String?
+
+    public init(
+        reason: Reason, selectorField: String, nodeSelector: [String: String] = [:], nodeNames: [String] = [],
+        clusterNodeCount: Int, differences: [LabelDifference] = [], suggestion: String? = nil
+    ) {
+        self.reason = reason
+        self.selectorField = selectorField
+        self.nodeSelector = nodeSelector
+        self.nodeNames = nodeNames
+        self.clusterNodeCount = clusterNodeCount
+        self.differences = differences
+        self.suggestion = suggestion
+    }
+
+    /// How many differing labels a message spells out.
+    static let listedDifferences = 2
+
+    public var description: String {
+        let field = selectorField
+        let selector = nodeSelector.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+        let example = suggestion.map { ", for example \($0)" } ?? ""
+        switch reason {
+        case .noSchedulableWorkers:
+            return "none of the cluster's \(clusterNodeCount) nodes is a schedulable worker (control-plane, cordoned and "
+                + "NoSchedule-tainted nodes are skipped), so there are no node features to choose an image for; "
+                + "set \(field) to the nodes the workload will run on"
+        case .noMatchingNode:
+            return "no node matches \(field) \(selector); correct it (kubectl get nodes -l \(selector) lists the matches)"
+        case .onlyCordonedMatches:
+            return "every node matching \(field) \(selector) is cordoned (\(Self.list(nodeNames))); uncordon one or change \(field)"
+        case .ambiguousNodeSelector:
+            return "the \(nodeNames.count) nodes matching \(field) \(selector) differ in compatibility-relevant labels ("
+                + summary + "); narrow \(field) to one kind of node" + example
+        case .heterogeneousCluster:
+            return "\(field) is not set and the \(nodeNames.count) schedulable worker nodes differ in compatibility-relevant "
+                + "labels (" + summary + "); set \(field) to one kind of node" + example
+        }
+    }
+
+    private static func list(_ names: [String]) -> String {
+        names.count <= 3 ? names.joined(separator: ", ") : names.prefix(3).joined(separator: ", ") + " and \(names.count - 3) more"
+    }
+
+    private var summary: String {
+        let shown = differences.prefix(Self.listedDifferences).map(\.description).joined(separator: "; ")
+        let hidden = differences.count - Self.listedDifferences
+        return hidden > 0 ? shown + "; and \(hidden) more labels" : shown
+    }
+}

@@ -1,0 +1,123 @@
+import CompatCore
+
+/// The seam between admission and selection: given what the object asks for and where it can run,
+/// choose an image (and possibly a flux view and an instance type).
+///
+/// Implementations may do I/O (fetch the artifact, ask a model); ``AdmissionController`` itself does
+/// none. To deny with a message the user should see, throw an ``AdmissionDenial`` (for example
+/// `.forbidden` "no image in <catalog> runs on arm64 nodes with glibc 2.31"). Any other error is an
+/// internal failure: the object is still denied, with the error's description, so that nobody silently
+/// keeps a placeholder image.
+public protocol AdmissionSelector {
+    func decide(_ request: SelectionRequest) throws -> SelectionDecision
+}
+
+/// The kinds the webhook mutates.
+public enum AdmittedKind: String, Sendable, Hashable, CaseIterable {
+    /// `v1` Pod.
+    case pod = "Pod"
+    /// `flux-framework.org/v1alpha2` MiniCluster.
+    case miniCluster = "MiniCluster"
+}
+
+/// One container's image and where it sits in the object.
+public struct ContainerImageSlot: Sendable, Hashable {
+    public enum Role: String, Sendable, Hashable, CaseIterable {
+        case container = "containers"
+        case initContainer = "initContainers"
+        case ephemeralContainer = "ephemeralContainers"
+    }
+
+    public var role: Role
+    public var index: Int
+    public var name: String
+    public var image: String
+    /// The pointer to the `image` member, e.g. `/spec/initContainers/0/image`.
+    public var pointer: JSONPointer
+
+    public init(role: Role, index: Int, name: String, image: String, pointer: JSONPointer) {
+        self.role = role
+        self.index = index
+        self.name = name
+        self.image = image
+        self.pointer = pointer
+    }
+}
+
+/// Everything a selector needs, read from the admitted object and the node list.
+public struct SelectionRequest: Sendable {
+    /// The AdmissionReview uid, for log correlation.
+    public var requestUID: String
+    public var kind: AdmittedKind
+    public var operation: AdmissionOperation
+    public var namespace: String?
+    /// The object's name, or its `generateName` followed by `*`.
+    public var objectName: String
+    public var contract: SelectionContract
+    /// All of the object's `metadata.annotations`.
+    public var annotations: [String: String]
+    /// The object's own nodeSelector (`spec.nodeSelector`, or `spec.pod.nodeSelector` for a MiniCluster).
+    public var nodeSelector: [String: String]
+    /// Where the object can run and, when that is one kind of node, its labels. Always resolved for
+    /// artifact-based choice; for model-based choice (``SelectionContract/model`` set) it may be
+    /// unresolved, and the selector chooses among ``NodeFeatureResolution/candidates``.
+    public var nodeFeatures: NodeFeatureResolution
+    /// Every container image in the object, placeholder or not.
+    public var containers: [ContainerImageSlot]
+    /// The seed for every random choice of this request: the seed annotation when present, otherwise
+    /// derived from ``requestUID`` (so a logged uid reproduces the choice).
+    public var seed: UInt64
+
+    public init(
+        requestUID: String, kind: AdmittedKind, operation: AdmissionOperation, namespace: String?, objectName: String,
+        contract: SelectionContract, annotations: [String: String], nodeSelector: [String: String],
+        nodeFeatures: NodeFeatureResolution, containers: [ContainerImageSlot], seed: UInt64
+    ) {
+        self.requestUID = requestUID
+        self.kind = kind
+        self.operation = operation
+        self.namespace = namespace
+        self.objectName = objectName
+        self.contract = contract
+        self.annotations = annotations
+        self.nodeSelector = nodeSelector
+        self.nodeFeatures = nodeFeatures
+        self.containers = containers
+        self.seed = seed
+    }
+
+    /// The containers whose image is the placeholder: the ones that will receive the chosen image.
+    public var placeholderContainers: [ContainerImageSlot] {
+        containers.filter { $0.image == contract.placeholder }
+    }
+}
+
+/// A selector's choice.
+public struct SelectionDecision: Sendable, Hashable {
+    /// The image every placeholder container receives.
+    public var image: String
+    /// The architecture ``image`` is built for (`amd64`, `arm64`), when known. The controller denies a
+    /// decision that would place the image on nodes of another architecture.
+    public var architecture: String?
+    /// MiniCluster only: the flux view image for `spec.flux.container.image`.
+    public var fluxViewImage: String?
+    /// Entries to set in the object's nodeSelector (for example the chosen instance type). Entries the
+    /// object already has with a different value are a conflict, and the object is denied.
+    public var nodeSelector: [String: String]
+    /// Shown to the user as admission warnings.
+    public var warnings: [String]
+    /// Why this choice, for the audit log.
+    public var explanation: String?
+
+    public init(
+        image: String, architecture: String? = nil, fluxViewImage: String? = nil, nodeSelector: [String: String] = [:],
+        warnings: [String] = [], explanation: String? = nil
+    ) {
+        self.image = image
+        self.architecture = architecture
+        self.fluxViewImage = fluxViewImage
+        self.nodeSelector = nodeSelector
+        self.warnings = warnings
+        self.explanation = explanation
+    }
+}

@@ -139,7 +139,7 @@ public final class ArtifactResolver: Sendable {
             let kind = try kind(of: member, document: document)
             guard kind == .compspec else {
                 throw SelectionRefusal(
-                    .artifactUnavailable,
+                    .artifactInvalid,
                     "\(member.origin), listed in \(list.origin) for \(reference), is a \(kind) artifact, not a compspec CompatibilitySpec; "
                         + "list compspec artifacts only"
                 )
@@ -154,7 +154,7 @@ public final class ArtifactResolver: Sendable {
         do {
             catalog = try ImageCatalog(manifests: manifests, specs: specs)
         } catch {
-            throw SelectionRefusal(.artifactUnavailable, "catalog \(list.origin): \(error); correct that artifact")
+            throw SelectionRefusal(.artifactInvalid, "catalog \(list.origin): \(error); correct that artifact")
         }
         let artifact = SelectionArtifact.catalog(catalog)
         cache.store(.artifact(artifact), for: catalogKey)
@@ -279,7 +279,7 @@ public final class ArtifactResolver: Sendable {
             guard let kind = CatalogMediaType.kind(of: mediaType) else {
                 let known = (ArtifactKind.mediaTypes.map(\.mediaType) + [CatalogMediaType.manifestList]).joined(separator: ", ")
                 throw SelectionRefusal(
-                    .artifactUnavailable,
+                    .artifactInvalid,
                     "\(located.origin) has layer media type \(mediaType), which this webhook does not read; push the artifact with one of \(known)"
                 )
             }
@@ -294,7 +294,7 @@ public final class ArtifactResolver: Sendable {
     }
 
     private static func undecodable(_ located: Located, _ what: String, _ error: any Error) -> SelectionRefusal {
-        SelectionRefusal(.artifactUnavailable, "\(located.origin) is not a valid \(what): \(error); correct the artifact")
+        SelectionRefusal(.artifactInvalid, "\(located.origin) is not a valid \(what): \(error); correct the artifact")
     }
 }
 

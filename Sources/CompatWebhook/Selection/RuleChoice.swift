@@ -15,7 +15,7 @@ public struct RuleChoice: Sendable, Hashable {
             evaluation = try spec.evaluate(labels: labels)
         } catch {
             throw SelectionRefusal(
-                .artifactUnavailable,
+                .artifactInvalid,
                 "the compatibility spec \(artifact) cannot be evaluated against these nodes (\(error)); correct the spec"
             )
         }
@@ -24,7 +24,7 @@ public struct RuleChoice: Sendable, Hashable {
         }
         guard let tag = selected.tag, !tag.isEmpty else {
             throw SelectionRefusal(
-                .artifactUnavailable,
+                .artifactInvalid,
                 "\(artifact): \(selected.name) matched but has no tag naming the image to run; add a 'tag' to that compatibility set"
             )
         }

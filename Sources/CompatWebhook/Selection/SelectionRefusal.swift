@@ -6,8 +6,11 @@ public struct SelectionRefusal: Error, Sendable, Equatable, CustomStringConverti
         case noCompatibleChoice
         /// The object's annotations, nodeSelector or flux view ask for something unusable.
         case invalidRequest
-        /// The artifact or model could not be obtained or read (registry down, unknown media type,
-        /// a file outside the allowed roots, a broken artifact).
+        /// The artifact or model is not something selection can use: an unknown media type, a document
+        /// that does not decode, a catalog naming a non-compspec artifact, a spec that cannot be evaluated.
+        case artifactInvalid
+        /// The artifact or model could not be obtained (registry unreachable without a cached copy, a file
+        /// that is missing or unreadable).
         case artifactUnavailable
     }
 

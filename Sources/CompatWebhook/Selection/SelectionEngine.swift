@@ -1,0 +1,128 @@
+import CompatAdmission
+import CompatCore
+import CompatSimulation
+import Foundation
+
+/// Chooses images (and flux views) for admission requests: resolves the artifact an object names and
+/// dispatches on its declared kind.
+///
+/// - NFD / ocifit-k8s image-compatibility spec: evaluated against the labels of the nodes the object can
+///   run on; the winning set's `tag` is the image (``RuleChoice``).
+/// - compspec catalog: ``CatalogChooser`` with the object's mode (default ``defaultMode``), the nodes'
+///   architecture, GPU and OS, and a MiniCluster's flux view.
+///
+/// Shared by all requests; ``selector(for:deadline:)`` makes the per-request ``AdmissionSelector``.
+public final class SelectionEngine: Sendable {
+    public let resolver: ArtifactResolver
+    public let views: FluxViewCatalog
+    public let defaultMode: SelectionMode
+
+    public init(resolver: ArtifactResolver, views: FluxViewCatalog, defaultMode: SelectionMode = .descriptiveBasic) {
+        self.resolver = resolver
+        self.views = views
+        self.defaultMode = defaultMode
+    }
+
+    /// The selector for one request; artifact fetches must finish by `deadline`.
+    public func selector(for request: AdmissionRequest, deadline: ContinuousClock.Instant) -> RequestSelector {
+        RequestSelector(engine: self, object: request.object, deadline: deadline)
+    }
+
+    /// Where a MiniCluster names its flux view.
+    public static let fluxViewImagePointer = JSONPointer(tokens: ["spec", "flux", "container", "image"])
+}
+
+/// The selection of one admission request. It remembers what the decision needs beyond
+/// ``SelectionDecision`` (Intel MPI set-up commands for the chosen image), which the webhook writes into
+/// the MiniCluster after the admission controller's patch (``PreCommandPatch``).
+public final class RequestSelector: AdmissionSelector {
+    let engine: SelectionEngine
+    let object: JSONValue?
+    let deadline: ContinuousClock.Instant
+    /// Commands the chosen image needs before the application, and the containers that received it.
+    public private(set) var preCommands: [String] = []
+    public private(set) var placeholderContainers: [ContainerImageSlot] = []
+
+    init(engine: SelectionEngine, object: JSONValue?, deadline: ContinuousClock.Instant) {
+        self.engine = engine
+        self.object = object
+        self.deadline = deadline
+    }
+
+    public func decide(_ request: SelectionRequest) throws -> SelectionDecision {
+        do {
+            return try choose(request)
+        } catch {
+            throw AdmissionDenial(error.reason, error.message)
+        }
+    }
+
+    private func choose(_ request: SelectionRequest) throws(SelectionRefusal) -> SelectionDecision {
+        guard let reference = request.contract.imageReference else {
+            throw SelectionRefusal(
+                .invalidRequest,
+                "annotation \(SelectionAnnotations.imageReference) is missing; set it to the model-compatibility spec that maps "
+                    + "architectures to images for model \(request.contract.model ?? "")"
+            )
+        }
+        let artifact = try engine.resolver.resolve(reference, deadline: deadline)
+        if let model = request.contract.model {
+            throw SelectionRefusal(
+                .invalidRequest,
+                "annotation \(SelectionAnnotations.model)=\(model) asks for a model-based choice, but \(reference) is "
+                    + "\(artifact.kindDescription), which chooses no instance; remove the annotation or reference a model-compatibility spec"
+            )
+        }
+        guard let features = request.nodeFeatures.features else {
+            throw SelectionRefusal(.invalidRequest, request.nodeFeatures.problem?.description ?? "the nodes could not be resolved")
+        }
+        switch artifact {
+        case .rules(let spec):
+            let choice = try RuleChoice.choose(spec: spec, labels: features.labels, artifact: reference)
+            let warnings = request.contract.mode.map { ["mode \($0) was ignored: the artifact's rules choose the image"] } ?? []
+            return SelectionDecision(image: choice.image, warnings: warnings, explanation: choice.explanation)
+        case .catalog(let catalog):
+            let workload: CatalogRequest.Workload
+            switch request.kind {
+            case .pod: workload = .pod
+            case .miniCluster:
+                workload = .miniCluster(fluxViewImage: object.flatMap { SelectionEngine.fluxViewImagePointer.value(in: $0)?.stringValue })
+            }
+            let choice = try CatalogChooser(catalog: catalog, views: engine.views).choose(CatalogRequest(
+                workload: workload, mode: request.contract.mode ?? engine.defaultMode, node: NodeHostFacts(labels: features.labels),
+                seed: request.seed
+            ))
+            preCommands = choice.preCommands
+            placeholderContainers = request.placeholderContainers
+            var warnings: [String] = []
+            if request.kind == .pod, let command = choice.preCommands.first {
+                warnings.append("run '\(command)' before the application: the chosen image needs it")
+            }
+            return SelectionDecision(
+                image: choice.image.name, architecture: choice.image.attributes.architecture?.rawValue,
+                fluxViewImage: choice.fluxView?.image, warnings: warnings, explanation: choice.explanation
+            )
+        }
+    }
+}
+
+extension SelectionArtifact {
+    var kindDescription: String {
+        switch self {
+        case .rules: "an image-compatibility spec"
+        case .catalog: "an image catalog"
+        }
+    }
+}
+
+extension SelectionRefusal {
+    /// How the API server reports the refusal: no compatible choice is Forbidden, a request or artifact
+    /// the user must correct is Invalid, an unreachable artifact is an InternalError.
+    var reason: DenialReason {
+        switch category {
+        case .noCompatibleChoice: .forbidden
+        case .invalidRequest, .artifactInvalid: .invalid
+        case .artifactUnavailable: .internalError
+        }
+    }
+}

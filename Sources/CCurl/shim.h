@@ -16,4 +16,6 @@ static inline CURLcode curl_getinfo_long(CURL *h, CURLINFO i, long *v) { return 
 static inline CURLcode curl_getinfo_double(CURL *h, CURLINFO i, double *v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode curl_getinfo_str(CURL *h, CURLINFO i, char **v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode curl_getinfo_off(CURL *h, CURLINFO i, curl_off_t *v) { return curl_easy_getinfo(h, i, v); }
+/* CURLINFO_CERTINFO needs a struct curl_certinfo ** (filled when CURLOPT_CERTINFO is 1). */
+static inline CURLcode curl_getinfo_certinfo(CURL *h, struct curl_certinfo **v) { return curl_easy_getinfo(h, CURLINFO_CERTINFO, v); }
 #endif

@@ -19,6 +19,8 @@ mhd_daemon_info(struct MHD_Daemon *d, enum MHD_DaemonInfoType t)
 
 /* Macros with casts are not imported. */
 static const uint64_t mhd_size_unknown = MHD_SIZE_UNKNOWN;
+static const ssize_t mhd_content_reader_end_of_stream = MHD_CONTENT_READER_END_OF_STREAM;
+static const ssize_t mhd_content_reader_end_with_error = MHD_CONTENT_READER_END_WITH_ERROR;
 
 /* MHD_OptionItem builders (avoid unsafeBitCast of function pointers to intptr_t in Swift). */
 static inline struct MHD_OptionItem mhd_opt_int(enum MHD_OPTION o, intptr_t v)

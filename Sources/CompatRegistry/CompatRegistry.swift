@@ -1,1 +1,0 @@
-// Module CompatRegistry: see README.md, "Architecture".

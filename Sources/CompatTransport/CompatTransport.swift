@@ -1,1 +1,0 @@
-// Module CompatTransport: see README.md, "Architecture".

@@ -1,1 +1,0 @@
-// Module CompatKube: see README.md, "Architecture".

@@ -1,0 +1,106 @@
+import CompatCore
+
+/// A node as image and instance selection sees it: identity, labels (NFD features among them) and
+/// whether pods can be placed there.
+///
+/// Everything else the API server sends (status, conditions, images, heartbeats) is dropped on decoding,
+/// so two versions of a node that differ only in a heartbeat compare equal and leave the cache alone.
+public struct KubeNode: Sendable, Hashable {
+    /// Where a node's features come from.
+    public enum Source: Sendable, Hashable {
+        /// A node that exists in the cluster now (list or watch).
+        case live
+        /// An entry of a static feature file: an instance type the autoscaler can add but that has no
+        /// node yet. `file` is the file name inside the configured directory.
+        case staticFeatures(file: String)
+    }
+
+    public var name: String
+    public var labels: [String: String]
+    /// `spec.unschedulable` (cordoned).
+    public var unschedulable: Bool
+    public var taints: [NodeTaint]
+    public var source: Source
+
+    public init(name: String, labels: [String: String], unschedulable: Bool = false, taints: [NodeTaint] = [], source: Source = .live) {
+        self.name = name
+        self.labels = labels
+        self.unschedulable = unschedulable
+        self.taints = taints
+        self.source = source
+    }
+
+    /// Labels that mark control-plane nodes (the second is the pre-1.24 name, still set by some installers).
+    public static let controlPlaneLabels = ["node-role.kubernetes.io/control-plane", "node-role.kubernetes.io/master"]
+    /// Labels that carry the cloud instance type, the current one first.
+    public static let instanceTypeLabels = ["node.kubernetes.io/instance-type", "beta.kubernetes.io/instance-type"]
+
+    public var isControlPlane: Bool {
+        Self.controlPlaneLabels.contains { labels[$0] != nil }
+    }
+
+    public var instanceType: String? {
+        for key in Self.instanceTypeLabels {
+            if let value = labels[key], !value.isEmpty { return value }
+        }
+        return nil
+    }
+
+    public var isStatic: Bool {
+        if case .staticFeatures = source { return true }
+        return false
+    }
+
+    /// A node that workloads may land on: not cordoned and not a control-plane node.
+    public var acceptsWorkloads: Bool { !unschedulable && !isControlPlane }
+}
+
+/// One `spec.taints[]` entry.
+public struct NodeTaint: Sendable, Hashable {
+    public var key: String
+    public var value: String?
+    /// `NoSchedule`, `PreferNoSchedule` or `NoExecute`.
+    public var effect: String
+
+    public init(key: String, value: String? = nil, effect: String) {
+        self.key = key
+        self.value = value
+        self.effect = effect
+    }
+}
+
+extension KubeNode {
+    /// Decodes a live `v1.Node` object as the API server sends it in a list item or a watch event.
+    ///
+    /// API objects are open (new fields appear with every release), so unknown fields are ignored;
+    /// the fields read here must have their documented types, and an error names the path.
+    public init(apiObject: JSONValue, at path: FieldPath = FieldPath()) throws(ArtifactDecodingError) {
+        var object = try StrictObject(apiObject, at: path)
+        var metadata = try object.object("metadata")
+        let name = try metadata.string("name")
+        guard !name.isEmpty else {
+            throw ArtifactDecodingError(path: metadata.path.appending("name"), problem: "a node name must not be empty")
+        }
+        var labels: [String: String] = [:]
+        for (key, value) in try metadata.optionalStringMap("labels") ?? [] {
+            labels[key] = value
+        }
+        var unschedulable = false
+        var taints: [NodeTaint] = []
+        if var spec = try object.optionalObject("spec") {
+            unschedulable = try spec.optionalBool("unschedulable") ?? false
+            for (element, elementPath) in try spec.optionalArray("taints") ?? [] {
+                var taint = try StrictObject(element, at: elementPath)
+                taints.append(NodeTaint(key: try taint.string("key"), value: try taint.optionalString("value"), effect: try taint.string("effect")))
+            }
+        }
+        self.init(name: name, labels: labels, unschedulable: unschedulable, taints: taints, source: .live)
+    }
+}
+
+/// Reads `metadata.resourceVersion` of any API object (list, item, bookmark).
+enum ResourceVersion {
+    static func of(_ object: JSONValue) -> String? {
+        object["metadata"]?["resourceVersion"]?.stringValue
+    }
+}

@@ -1,0 +1,163 @@
+import Foundation
+import Synchronization
+
+/// Why a node watch was started again.
+public enum WatchRestartReason: String, Sendable, CaseIterable {
+    /// The stream ended cleanly (the server's `timeoutSeconds`, or it closed the connection between events).
+    case timeout
+    /// 410 Gone: the resource version left the server's history; the nodes were listed again.
+    case gone
+    /// A transport failure, an HTTP error, a malformed stream or an in-stream ERROR other than 410.
+    case error
+}
+
+/// One change to the live nodes, from a watch event.
+public enum LiveNodeChange: Sendable, Equatable {
+    case upsert(KubeNode)
+    case delete(name: String)
+}
+
+/// Counters and times for metrics and readiness.
+public struct NodeCacheStatistics: Sendable, Equatable {
+    public var synced = false
+    public var liveNodes = 0
+    public var staticNodes = 0
+    /// Last watch event of any type (heartbeats and bookmarks included): proof the watch is alive.
+    public var lastEventAt: Date?
+    public var snapshotBuiltAt: Date
+    /// Snapshots built since start: one per change that mattered, none for heartbeats.
+    public var snapshotsBuilt = 0
+    /// Watch events whose node was unchanged in everything the cache keeps (status heartbeats).
+    public var eventsWithoutChange = 0
+    public var watchRestarts: [WatchRestartReason: Int] = [:]
+
+    /// For `compat_node_watch_restarts_total{reason}`: every reason present, zero included.
+    public var watchRestartsByReason: [String: Int] {
+        Dictionary(uniqueKeysWithValues: WatchRestartReason.allCases.map { ($0.rawValue, watchRestarts[$0] ?? 0) })
+    }
+
+    public func snapshotAge(now: Date = Date()) -> TimeInterval {
+        max(0, now.timeIntervalSince(snapshotBuiltAt))
+    }
+}
+
+/// The cluster's node features for admission: live nodes from list/watch merged with static feature
+/// files, published as immutable ``NodeFeatureSnapshot`` values.
+///
+/// Readers call ``snapshot`` from any thread: it takes a lock only to copy one reference, so an admission
+/// request never waits for a list, a watch event or a file reload. Writers (the node watcher, the static
+/// feature poller) are serialised by a second lock and publish a new snapshot only when something the
+/// snapshot holds has changed.
+public final class NodeFeatureCache: Sendable {
+    public let skipInstanceTypes: Set<String>
+
+    private struct WriterState {
+        var live: [String: KubeNode] = [:]
+        var staticFiles: [String: [KubeNode]] = [:]
+        var synced = false
+        var generation: UInt64 = 0
+        var statistics: NodeCacheStatistics
+    }
+
+    private let published: Mutex<NodeFeatureSnapshot>
+    private let writer: Mutex<WriterState>
+    private let clock: @Sendable () -> Date
+
+    /// - Parameters:
+    ///   - skipInstanceTypes: instance types never offered as candidates (and static entries of these
+    ///     types are dropped).
+    ///   - clock: wall clock for statistics; injectable for tests.
+    public init(skipInstanceTypes: Set<String> = [], clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.skipInstanceTypes = skipInstanceTypes
+        self.clock = clock
+        let initial = NodeFeatureSnapshot.empty(builtAt: clock())
+        published = Mutex(initial)
+        writer = Mutex(WriterState(statistics: NodeCacheStatistics(snapshotBuiltAt: initial.builtAt)))
+    }
+
+    /// The current snapshot. Never blocks on writers.
+    public var snapshot: NodeFeatureSnapshot {
+        published.withLock { $0 }
+    }
+
+    public var statistics: NodeCacheStatistics {
+        writer.withLock { $0.statistics }
+    }
+
+    // MARK: Live nodes (node watcher)
+
+    /// Replaces every live node with the result of a full list and marks the cache synced.
+    public func replaceLiveNodes(_ nodes: [KubeNode]) {
+        writer.withLock { state in
+            let incoming = Dictionary(nodes.map { ($0.name, $0) }, uniquingKeysWith: { _, last in last })
+            let changed = incoming != state.live || !state.synced
+            state.live = incoming
+            state.synced = true
+            if changed { publish(&state) }
+        }
+    }
+
+    /// Applies one watch change. Returns whether a new snapshot was published: `false` for a MODIFIED
+    /// event that changed nothing the cache keeps (a status heartbeat) or a delete of an unknown node.
+    @discardableResult
+    public func apply(_ change: LiveNodeChange) -> Bool {
+        writer.withLock { state in
+            state.statistics.lastEventAt = clock()
+            switch change {
+            case .upsert(let node):
+                if state.live[node.name] == node {
+                    state.statistics.eventsWithoutChange += 1
+                    return false
+                }
+                state.live[node.name] = node
+            case .delete(let name):
+                guard state.live.removeValue(forKey: name) != nil else {
+                    state.statistics.eventsWithoutChange += 1
+                    return false
+                }
+            }
+            publish(&state)
+            return true
+        }
+    }
+
+    /// Notes a watch event that carries no node change (BOOKMARK), for liveness of the watch.
+    public func recordEvent() {
+        writer.withLock { $0.statistics.lastEventAt = clock() }
+    }
+
+    public func recordWatchRestart(_ reason: WatchRestartReason) {
+        writer.withLock { $0.statistics.watchRestarts[reason, default: 0] += 1 }
+    }
+
+    // MARK: Static features (directory poller)
+
+    /// Replaces the static entries, keyed by file name.
+    public func replaceStaticFeatures(_ files: [String: [KubeNode]]) {
+        writer.withLock { state in
+            guard files != state.staticFiles else { return }
+            state.staticFiles = files
+            publish(&state)
+        }
+    }
+
+    // MARK: Publishing
+
+    private func publish(_ state: inout WriterState) {
+        state.generation += 1
+        let snapshot = NodeFeatureSnapshot(
+            live: Array(state.live.values),
+            staticEntries: state.staticFiles.keys.sorted().flatMap { state.staticFiles[$0] ?? [] },
+            skipInstanceTypes: skipInstanceTypes,
+            synced: state.synced,
+            generation: state.generation,
+            builtAt: clock()
+        )
+        state.statistics.synced = snapshot.synced
+        state.statistics.liveNodes = snapshot.liveNodeCount
+        state.statistics.staticNodes = snapshot.staticNodeCount
+        state.statistics.snapshotBuiltAt = snapshot.builtAt
+        state.statistics.snapshotsBuilt += 1
+        published.withLock { $0 = snapshot }
+    }
+}

@@ -74,7 +74,7 @@ public final class ArtifactResolver: Sendable {
 
     /// The decoded artifact at `reference` (an annotation value).
     public func resolve(_ reference: String, deadline: ContinuousClock.Instant) throws(SelectionRefusal) -> SelectionArtifact {
-        let located = try locate(try ArtifactLocation(reference), deadline: deadline, referencedBy: nil)
+        let located = try locate(try ArtifactAddress(reference), deadline: deadline, referencedBy: nil)
         switch cache.value(for: located.key) {
         case .artifact(let artifact)?: return artifact
         case .manifestList(let manifests)?: return try catalog(listedIn: located, manifests: manifests, deadline: deadline)
@@ -164,8 +164,8 @@ public final class ArtifactResolver: Sendable {
     /// Where an artifact named in a catalog list is: next to a file list (relative path, then the cache
     /// layout), else in the registry.
     private func locateMember(_ reference: String, of list: Located, deadline: ContinuousClock.Instant) throws(SelectionRefusal) -> Located {
-        if reference.hasPrefix(ArtifactLocation.fileScheme) {
-            return try locate(try ArtifactLocation(reference), deadline: deadline, referencedBy: list.origin)
+        if reference.hasPrefix(ArtifactAddress.fileScheme) {
+            return try locate(try ArtifactAddress(reference), deadline: deadline, referencedBy: list.origin)
         }
         guard let folder = list.folder else {
             return try locate(.registry(reference), deadline: deadline, referencedBy: list.origin)
@@ -204,7 +204,7 @@ public final class ArtifactResolver: Sendable {
         var read: @Sendable () throws(SelectionRefusal) -> [UInt8]
     }
 
-    private func locate(_ location: ArtifactLocation, deadline: ContinuousClock.Instant, referencedBy: String?) throws(SelectionRefusal) -> Located {
+    private func locate(_ location: ArtifactAddress, deadline: ContinuousClock.Instant, referencedBy: String?) throws(SelectionRefusal) -> Located {
         let context = referencedBy.map { " (listed in \($0))" } ?? ""
         switch location {
         case .registry(let reference):
@@ -228,12 +228,12 @@ public final class ArtifactResolver: Sendable {
             guard let path = fileRoots.admit(requested) else {
                 throw SelectionRefusal(
                     .invalidRequest,
-                    "\(ArtifactLocation.file(requested))\(context) is outside the webhook's artifact roots "
+                    "\(ArtifactAddress.file(requested))\(context) is outside the webhook's artifact roots "
                         + "(\(fileRoots.directories.joined(separator: ", "))); move the artifact there"
                 )
             }
             guard let stamp = FileStamp(path: path) else {
-                throw SelectionRefusal(.artifactUnavailable, "\(ArtifactLocation.file(requested))\(context) does not exist; check the path")
+                throw SelectionRefusal(.artifactUnavailable, "\(ArtifactAddress.file(requested))\(context) does not exist; check the path")
             }
             if stamp.isDirectory {
                 for name in Self.catalogListNames {
@@ -244,7 +244,7 @@ public final class ArtifactResolver: Sendable {
                 }
                 throw SelectionRefusal(
                     .artifactUnavailable,
-                    "catalog folder \(ArtifactLocation.file(path))\(context) has no \(Self.catalogListNames.joined(separator: " or ")); "
+                    "catalog folder \(ArtifactAddress.file(path))\(context) has no \(Self.catalogListNames.joined(separator: " or ")); "
                         + "add the image list there"
                 )
             }
@@ -253,7 +253,7 @@ public final class ArtifactResolver: Sendable {
     }
 
     private func fileLocated(_ path: String, stamp: FileStamp, folder: String, kindHint: ArtifactKind?) -> Located {
-        let origin = ArtifactLocation.file(path).description
+        let origin = ArtifactAddress.file(path).description
         return Located(key: "file:" + path + "@" + stamp.identity, origin: origin, mediaType: nil, folder: folder, kindHint: kindHint) {
             () throws(SelectionRefusal) -> [UInt8] in
             guard let data = FileManager.default.contents(atPath: path) else {

@@ -2,7 +2,7 @@ import Foundation
 
 /// Where the `…/image-ref` annotation points: an OCI reference, or (when the webhook allows local
 /// artifacts) a `file://` path to one artifact or to a catalog folder.
-public enum ArtifactLocation: Sendable, Hashable, CustomStringConvertible {
+public enum ArtifactAddress: Sendable, Hashable, CustomStringConvertible {
     case registry(String)
     /// An absolute, standardized path.
     case file(String)

@@ -113,6 +113,15 @@ public struct StrictObject: Sendable {
         return try Self.scalarText(v, at: path.appending(key))
     }
 
+    /// A required string, or an unquoted scalar's exact text (YAML authors write `version: 22.04`).
+    public mutating func scalarText(_ key: String) throws(ArtifactDecodingError) -> String {
+        try Self.scalarText(try requiredValue(key), at: path.appending(key))
+    }
+
+    public mutating func double(_ key: String) throws(ArtifactDecodingError) -> Double {
+        try Self.double(try requiredValue(key), at: path.appending(key))
+    }
+
     public mutating func int(_ key: String) throws(ArtifactDecodingError) -> Int {
         let v = try requiredValue(key)
         return try Self.int(v, at: path.appending(key))

@@ -32,7 +32,7 @@ public struct PriceTable: Sendable, Hashable {
     public init<Bytes: Collection>(decoding bytes: Bytes) throws(ArtifactDecodingError) where Bytes.Element == UInt8 {
         var root = try StrictObject(try DocumentDecoder.decode(bytes), at: FieldPath())
         currency = try root.string("currency")
-        retrieved = try root.scalarTextRequired("retrieved")
+        retrieved = try root.scalarText("retrieved")
         var sources: [String: String] = [:]
         for (provider, url) in try root.optionalStringMap("sources") ?? [] { sources[provider] = url }
         self.sources = sources
@@ -48,7 +48,7 @@ public struct PriceTable: Sendable, Hashable {
             guard let architecture = Architecture(normalising: architectureText) else {
                 throw ArtifactDecodingError(path: path.appending("architecture"), problem: "unknown architecture '\(architectureText)' (expected amd64 or arm64)")
             }
-            let price = try object.requiredDouble("usdPerHour")
+            let price = try object.double("usdPerHour")
             guard price > 0, price.isFinite else {
                 throw ArtifactDecodingError(path: path.appending("usdPerHour"), problem: "price must be a positive number of dollars per hour, found \(price)")
             }
@@ -88,22 +88,5 @@ public struct PriceTable: Sendable, Hashable {
         case .arm64: return defaultARM64
         default: return nil
         }
-    }
-}
-
-extension StrictObject {
-    /// A required string, or an unquoted scalar's text (YAML authors write `retrieved: 2024-06`).
-    mutating func scalarTextRequired(_ key: String) throws(ArtifactDecodingError) -> String {
-        guard let text = try optionalScalarText(key) else {
-            throw ArtifactDecodingError(path: path, problem: "missing required field '\(key)'")
-        }
-        return text
-    }
-
-    mutating func requiredDouble(_ key: String) throws(ArtifactDecodingError) -> Double {
-        guard let value = try optionalDouble(key) else {
-            throw ArtifactDecodingError(path: path, problem: "missing required field '\(key)'")
-        }
-        return value
     }
 }

@@ -1,5 +1,3 @@
-import CompatCore
-
 /// A Flux view image: Flux built with Spack on one OS release and architecture, which the Flux
 /// Operator copies into the application container (`/mnt/flux/view`) where it runs with the
 /// **application image's** C and C++ libraries.
@@ -97,7 +95,7 @@ public struct FluxViewCatalog: Sendable, Hashable {
         }
         var osObject = try object.object("os")
         let vendor = OSVendor(id: try osObject.string("vendor"))
-        let versionText = try osObject.scalarTextRequired("version")
+        let versionText = try osObject.scalarText("version")
         guard let version = Version(versionText) else {
             throw ArtifactDecodingError(path: osObject.path.appending("version"), problem: "'\(versionText)' is not a version (e.g. 22.04)")
         }
@@ -108,7 +106,7 @@ public struct FluxViewCatalog: Sendable, Hashable {
         let observed: Bool
         if var requires = try object.optionalObject("fluxRequires") {
             func version(_ key: String) throws(ArtifactDecodingError) -> Version {
-                let text = try requires.scalarTextRequired(key)
+                let text = try requires.scalarText(key)
                 guard let v = Version(text) else {
                     throw ArtifactDecodingError(path: requires.path.appending(key), problem: "'\(text)' is not a version")
                 }

@@ -83,7 +83,7 @@ public struct AdmissionController: Sendable {
 
         let annotations = target.annotations
         let containers = target.containers
-        let placeholder = annotations[SelectionAnnotations.targetImage].map(\.trimmingWhitespace).flatMap { $0.isEmpty ? nil : $0 }
+        let placeholder = annotations[SelectionAnnotations.targetImage].map(\.trimmingSpaces).flatMap { $0.isEmpty ? nil : $0 }
             ?? SelectionAnnotations.defaultTargetImage
         guard containers.contains(where: { $0.image == placeholder }) else {
             if let selected = annotations[SelectionAnnotations.selectedImage] {
@@ -133,7 +133,7 @@ public struct AdmissionController: Sendable {
             )
         }
 
-        var warnings = try check(decision, request: selectionRequest, nodes: nodes, operation: request.operation)
+        var warnings = try check(decision, request: selectionRequest, nodes: nodes)
         var builder = JSONPatchBuilder(document: target.object)
         do throws(JSONPatchBuildError) {
             for slot in selectionRequest.placeholderContainers {
@@ -169,7 +169,7 @@ public struct AdmissionController: Sendable {
 
     /// Rejects decisions that would leave the object broken, returning warnings for doubtful ones.
     private func check(
-        _ decision: SelectionDecision, request: SelectionRequest, nodes: [ClusterNode], operation: AdmissionOperation
+        _ decision: SelectionDecision, request: SelectionRequest, nodes: [ClusterNode]
     ) throws(AdmissionDenial) -> [String] {
         for (role, image) in [("image", decision.image), ("flux view image", decision.fluxViewImage)] {
             guard let image else { continue }
@@ -190,7 +190,7 @@ public struct AdmissionController: Sendable {
                         + "selection choose, or remove annotation \(SelectionAnnotations.model) to keep it"
                 )
             }
-            if request.kind == .pod, operation == .update, request.nodeSelector[key] == nil {
+            if request.kind == .pod, request.operation == .update, request.nodeSelector[key] == nil {
                 throw AdmissionDenial(
                     .invalid,
                     "the selection needs \(key)=\(value) in spec.nodeSelector, which cannot change after a Pod is created; "
@@ -230,14 +230,10 @@ public struct AdmissionController: Sendable {
         }
     }
 
-    /// FNV-1a of the request uid: a per-request seed that a logged uid reproduces.
+    /// A per-request seed that a logged uid reproduces: the first draw of the uid's stream.
     static func seed(fromUID uid: String) -> UInt64 {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in uid.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01B3
-        }
-        return hash
+        var random = SeededRandom(seed: 0, stream: uid)
+        return random.next()
     }
 }
 

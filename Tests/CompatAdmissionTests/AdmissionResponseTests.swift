@@ -51,6 +51,16 @@ import Testing
         }
     }
 
+    @Test func foreignDenialsKeepTheirReasonAndCodeRaisedToAtLeast400() throws {
+        let conflict = try AdmissionResponse(reviewBytes: Array(#"""
+            {"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","response":{"uid":"u","allowed":false,
+             "status":{"code":409,"reason":"Conflict","message":"busy"}}}
+            """#.utf8))
+        #expect(conflict.denial == AdmissionDenial(DenialReason(rawValue: "Conflict", code: 409), "busy"))
+        let bare = try AdmissionResponse(reviewBytes: Array(#"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","response":{"uid":"u","allowed":false}}"#.utf8))
+        #expect(bare.denial == AdmissionDenial(DenialReason(rawValue: "", code: 400), ""))
+    }
+
     @Test func responsesTheAPIServerWouldRejectFailToDecode() throws {
         let cases: [(String, String)] = [
             (#"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","response":{"uid":"u","allowed":true,"patch":"W10="}}"#,

@@ -111,10 +111,9 @@ public struct NodeFeatureResolver: Sendable {
     /// The compatibility-relevant keys on which the nodes do not all carry the same value (absence counts
     /// as a value), the policy's exact keys first, then the rest by name.
     public func differences(among nodes: [ClusterNode]) -> [LabelDifference] {
-        var keys = Set<String>()
-        for node in nodes {
-            for key in node.labels.keys where policy.isRelevant(key) { keys.insert(key) }
-        }
+        var allKeys = Set<String>()
+        for node in nodes { allKeys.formUnion(node.labels.keys) }
+        let keys = allKeys.filter(policy.isRelevant)
         let ordered = policy.exactKeys.filter(keys.contains) + keys.subtracting(policy.exactKeys).sorted()
         return ordered.compactMap { key in
             var groups: [String?: [String]] = [:]

@@ -103,26 +103,31 @@ public struct AdmissionDenial: Error, Sendable, Equatable, CustomStringConvertib
         self.message = message
     }
 
-    public var description: String { "\(reason.rawValue) (\(reason.code)): \(message)" }
+    public var description: String { "\(reason): \(message)" }
 }
 
-/// The `metav1.Status` reason and HTTP code of a denial.
-public enum DenialReason: String, Sendable, Hashable, CaseIterable {
+/// The `metav1.Status` reason and HTTP code of a denial. The three constants are what this webhook
+/// sends; decoding another webhook's response keeps whatever reason and code it sent.
+public struct DenialReason: Sendable, Hashable, CustomStringConvertible {
+    /// The `metav1.StatusReason` (`Forbidden`, `Invalid`, …).
+    public var rawValue: String
+    /// The HTTP status code; the API server raises anything below 400 to 400.
+    public var code: Int
+
+    public init(rawValue: String, code: Int) {
+        self.rawValue = rawValue
+        self.code = code
+    }
+
     /// The object is well-formed but asks for something this webhook will not do (no compatible image).
-    case forbidden = "Forbidden"
+    public static let forbidden = DenialReason(rawValue: "Forbidden", code: 403)
     /// The object's selection labels, annotations or nodeSelector are wrong or incomplete.
-    case invalid = "Invalid"
+    public static let invalid = DenialReason(rawValue: "Invalid", code: 422)
     /// Selection could not run (artifact unreachable, a selector defect). The object is still denied, so
     /// no one silently gets a placeholder image.
-    case internalError = "InternalError"
+    public static let internalError = DenialReason(rawValue: "InternalError", code: 500)
 
-    public var code: Int {
-        switch self {
-        case .forbidden: 403
-        case .invalid: 422
-        case .internalError: 500
-        }
-    }
+    public var description: String { "\(rawValue) (\(code))" }
 }
 
 extension AdmissionResponse {
@@ -168,16 +173,12 @@ extension AdmissionResponse {
                 throw ArtifactDecodingError(path: response.path, problem: "'patchType' without 'patch'")
             }
             if !allowed {
-                var code = 400
-                var message = ""
-                var reason = ""
-                if var status = try response.optionalObject("status") {
-                    code = try status.optionalInt("code") ?? 400
-                    message = try status.optionalString("message") ?? ""
-                    reason = try status.optionalString("reason") ?? ""
-                }
-                let known = DenialReason(rawValue: reason) ?? DenialReason.allCases.first { $0.code == code } ?? .forbidden
-                denial = AdmissionDenial(known, message)
+                var status = try response.optionalObject("status")
+                let code = try status?.optionalInt("code") ?? 0
+                denial = AdmissionDenial(
+                    DenialReason(rawValue: try status?.optionalString("reason") ?? "", code: max(code, 400)),
+                    try status?.optionalString("message") ?? ""
+                )
             } else {
                 denial = nil
             }

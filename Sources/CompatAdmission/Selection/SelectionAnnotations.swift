@@ -53,7 +53,7 @@ public struct SelectionContract: Sendable, Hashable {
     public init(annotations: [String: String]) throws(AdmissionDenial) {
         func present(_ key: String, _ meaning: String) throws(AdmissionDenial) -> String? {
             guard let value = annotations[key] else { return nil }
-            let trimmed = value.trimmingWhitespace
+            let trimmed = value.trimmingSpaces
             guard !trimmed.isEmpty else {
                 throw AdmissionDenial(.invalid, "annotation \(key) is empty; set it to \(meaning), or remove it")
             }
@@ -92,14 +92,5 @@ public struct SelectionContract: Sendable, Hashable {
         } else {
             seed = nil
         }
-    }
-}
-
-extension String {
-    var trimmingWhitespace: String {
-        var text = Substring(self)
-        text = text.drop(while: \.isWhitespace)
-        while text.last?.isWhitespace == true { text = text.dropLast() }
-        return String(text)
     }
 }

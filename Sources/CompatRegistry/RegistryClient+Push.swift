@@ -58,7 +58,7 @@ extension RegistryClient {
     public func push(_ artifact: ArtifactPush, to reference: ImageReference) throws(RegistryError) -> PushedArtifact {
         try checkAllowed(reference)
         guard !artifact.files.isEmpty else {
-            throw RegistryError(.invalidReference, reference.description, "an artifact needs at least one file")
+            throw RegistryError(.invalidArtifact, reference.description, "an artifact needs at least one file")
         }
         let operation = Operation(reference, timeout: configuration.pushTimeout, actions: "pull,push")
 

@@ -3,8 +3,10 @@ import CompatTransport
 /// Why a registry operation failed. The description names the reference and what to do.
 public struct RegistryError: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Kind: Sendable, Equatable {
-        /// The reference text does not parse.
+        /// The reference text does not parse, or references do not fit together.
         case invalidReference
+        /// An artifact to push is incomplete.
+        case invalidArtifact
         /// The registry (or repository) is not on the configured allowlist; nothing was sent.
         case notAllowed
         /// The registry refused our credentials, or has none for us.

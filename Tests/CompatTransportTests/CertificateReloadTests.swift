@@ -119,6 +119,24 @@ import Testing
         #expect(eventually { reloader.store.certificate.serialNumberHex == second.info.serialNumberHex })
     }
 
+    @Test func vanishedKeyFileKeepsServingAndIsLoggedOnce() throws {
+        let fixture = try Fixture()
+        defer { fixture.directory.cleanUp() }
+        let log = LogRecorder()
+        let reloader = try CertificateReloader(certificatePath: fixture.certificatePath, privateKeyPath: fixture.keyPath, logger: log.logger)
+        try FileManager.default.removeItem(atPath: fixture.keyPath)
+
+        for _ in 0..<3 {
+            guard case .unreadable(let reason) = reloader.checkNow() else {
+                Issue.record("a missing key file was not reported")
+                return
+            }
+            #expect(reason.contains(fixture.keyPath))
+        }
+        #expect(log.recorded.filter { $0.level == .error }.count == 1)
+        #expect(reloader.store.certificate.serialNumberHex == fixture.first.info.serialNumberHex)
+    }
+
     @Test func missingFilesFailAtStartWithThePath() throws {
         #expect {
             try CertificateReloader(certificatePath: "/nonexistent/tls.crt", privateKeyPath: "/nonexistent/tls.key", logger: quietLogger)

@@ -31,6 +31,8 @@ public final class CertificateReloader: Sendable {
     public let pollInterval: Duration
     private let logger: Logger
     private let lastSeen: Mutex<[UInt8]>
+    /// The last read failure logged, so a missing file is reported once, not on every poll.
+    private let lastReadFailure = Mutex<String?>(nil)
     private let poller = Mutex<PollerState>(PollerState())
 
     private struct PollerState {
@@ -65,11 +67,18 @@ public final class CertificateReloader: Sendable {
         do {
             files = try Self.read(certificatePath, privateKeyPath)
         } catch {
-            logger.error("serving certificate files unreadable; keeping the current certificate", metadata: [
-                "error": "\(error.message)", "certificate": "\(certificatePath)",
-            ])
+            let isNew = lastReadFailure.withLock { last -> Bool in
+                defer { last = error.message }
+                return last != error.message
+            }
+            if isNew {
+                logger.error("serving certificate files unreadable; keeping the current certificate", metadata: [
+                    "error": "\(error.message)", "certificate": "\(certificatePath)",
+                ])
+            }
             return .unreadable(error.message)
         }
+        lastReadFailure.withLock { $0 = nil }
         let fingerprint = Self.fingerprint(files)
         let changed = lastSeen.withLock { seen -> Bool in
             defer { seen = fingerprint }

@@ -119,7 +119,6 @@ public final class HTTPSServer: Sendable {
             Thread.sleep(forTimeInterval: 0.005)
         }
         let unfinished = core.inFlight.load(ordering: .acquiring)
-        core.closeAllStreams()
         MHD_stop_daemon(handle.raw)
         if listenSocket >= 0 { close(listenSocket) }
         mhd_log_target_free(handle.logTarget)

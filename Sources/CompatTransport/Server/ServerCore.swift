@@ -40,19 +40,15 @@ final class ServerCore: Sendable {
         _ = streams.withLock { $0.open.removeValue(forKey: ObjectIdentifier(channel)) }
     }
 
-    /// New streams start closed from now on; open ones are told to wind down (their producers see writes fail).
+    /// New streams start closed from now on; open ones end after what they have buffered (their
+    /// producers see writes fail). No connection then stays suspended, which matters because stopping a
+    /// daemon with suspended connections is an API violation in libmicrohttpd.
     func beginStopping() {
         let open = streams.withLock { registry -> [ResponseStreamChannel] in
             registry.stopping = true
             return Array(registry.open.values)
         }
         for channel in open { channel.close() }
-    }
-
-    /// Ends every open stream so no connection stays suspended (stopping a daemon with suspended
-    /// connections is an API violation in libmicrohttpd).
-    func closeAllStreams() {
-        for channel in streams.withLock({ Array($0.open.values) }) { channel.close() }
     }
 
     // MARK: Logging
@@ -87,7 +83,8 @@ final class ServerCore: Sendable {
             // First call: headers only.
             let state = RequestState(
                 method: String(cString: method), path: String(cString: url),
-                headers: connectionValues(connection, kind: .HEADER_KIND), query: connectionValues(connection, kind: .GET_ARGUMENT_KIND)
+                headers: HTTPHeaders(connectionValues(connection, kind: .HEADER_KIND)),
+                query: connectionValues(connection, kind: .GET_ARGUMENT_KIND).map { HTTPServerRequest.QueryItem(name: $0.0, value: $0.1) }
             )
             requestContext.pointee = Unmanaged.passRetained(state).toOpaque()
             inFlight.add(1, ordering: .relaxed)
@@ -118,9 +115,7 @@ final class ServerCore: Sendable {
         if state.responded { return .YES }
         state.responded = true
         if state.tooLarge { return queue(connection, tooLarge(declared: nil), closeAfter: true) }
-        let request = HTTPServerRequest(method: state.method, path: state.path, query: state.query.map {
-            HTTPServerRequest.QueryItem(name: $0.name, value: $0.value)
-        }, headers: state.headers, body: state.body)
+        let request = HTTPServerRequest(method: state.method, path: state.path, query: state.query, headers: state.headers, body: state.body)
         state.body = []
         return queue(connection, handler(request), closeAfter: false)
     }
@@ -186,12 +181,13 @@ final class ServerCore: Sendable {
         return result
     }
 
-    private func connectionValues(_ connection: OpaquePointer, kind: MHD_ValueKind) -> HTTPHeaders {
+    /// Headers or decoded query arguments of the request, in order.
+    private func connectionValues(_ connection: OpaquePointer, kind: MHD_ValueKind) -> [(String, String)] {
         let collector = ValueCollector()
         withExtendedLifetime(collector) {
             _ = MHD_get_connection_values(connection, kind, valueIterator, Unmanaged.passUnretained(collector).toOpaque())
         }
-        return HTTPHeaders(collector.pairs)
+        return collector.pairs
     }
 }
 
@@ -201,12 +197,12 @@ private final class RequestState {
     let method: String
     let path: String
     let headers: HTTPHeaders
-    let query: HTTPHeaders
+    let query: [HTTPServerRequest.QueryItem]
     var body: [UInt8] = []
     var tooLarge = false
     var responded = false
 
-    init(method: String, path: String, headers: HTTPHeaders, query: HTTPHeaders) {
+    init(method: String, path: String, headers: HTTPHeaders, query: [HTTPServerRequest.QueryItem]) {
         self.method = method
         self.path = path
         self.headers = headers

@@ -14,6 +14,8 @@ struct Compat: ParsableCommand {
             ExtractCommand.self,
             ValidateCommand.self,
             ClassifyLogCommand.self,
+            PredictCommand.self,
+            ModelCommand.self,
         ]
     )
 }

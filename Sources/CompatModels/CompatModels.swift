@@ -1,1 +1,0 @@
-// Module CompatModels: see README.md, "Architecture".

@@ -65,7 +65,7 @@ let package = Package(
             name: "CompatWebhook",
             dependencies: [
                 "CompatCore", "CompatModels", "CompatAdmission", "CompatTransport", "CompatRegistry", "CompatKube",
-                "CompatSimulation", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

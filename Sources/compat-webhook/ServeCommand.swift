@@ -57,6 +57,9 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Flux view catalog (views.yaml).")
     var fluxViews = WebhookSettings.defaultFluxViewsPath
 
+    @Option(help: "Directory of performance models (<name>.json, also one level of subfolders).")
+    var modelsDir = WebhookSettings.defaultModelsDirectory
+
     @Option(help: "Mode for catalogs when an object has no mode annotation.")
     var defaultMode = "descriptive-basic"
 
@@ -104,6 +107,7 @@ struct ServeCommand: ParsableCommand {
             throw ValidationError("--flux-views: \(error)")
         }
         settings.defaultMode = mode
+        settings.modelsDirectory = modelsDir
         if settings.allowedRegistries == nil {
             logger.warning("no --registry-allow: artifacts may be pulled from any registry an annotation names")
         }

@@ -124,7 +124,8 @@ final class StubRegistry: RegistryArtifactFetching {
         let resolver = Self.resolver(registry: registry)
         guard case .rules = try resolver.resolve("example.org/spec:rules", deadline: Self.deadline) else { Issue.record("expected rules"); return }
         let mislabelled = try #require(Self.refusal(resolver, "example.org/spec:mislabelled"))
-        #expect(mislabelled.message.contains("is a model-compatibility spec"))
+        #expect(mislabelled.category == .artifactInvalid)
+        #expect(mislabelled.message.contains("is not a valid model-compatibility spec"))
         let unknown = try #require(Self.refusal(resolver, "example.org/spec:unknown"))
         #expect(unknown.category == .artifactInvalid)
         #expect(unknown.message.contains("layer media type application/x-unknown, which this webhook does not read"))

@@ -1,5 +1,4 @@
 import CompatCore
-import CompatSimulation
 import Testing
 @testable import CompatWebhook
 

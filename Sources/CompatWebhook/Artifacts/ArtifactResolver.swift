@@ -1,4 +1,5 @@
 import CompatCore
+import CompatModels
 import Foundation
 import Synchronization
 
@@ -32,6 +33,8 @@ public enum SelectionArtifact: Sendable {
     case rules(ImageCompatibilitySpec)
     /// A compspec image catalog: `manifests.yaml` and the artifacts it names.
     case catalog(ImageCatalog)
+    /// A model-compatibility spec: models that choose the instance, and the image per architecture.
+    case models(ModelCompatibilitySpec)
 }
 
 /// Media types for what this project publishes beyond the ones ``ArtifactKind`` maps.
@@ -113,11 +116,13 @@ public final class ArtifactResolver: Sendable {
                     + "annotation oci.image.compatibilities.selection/model"
             )
         case .modelCompatibility:
-            throw SelectionRefusal(
-                .invalidRequest,
-                "\(located.origin) is a model-compatibility spec; add annotation oci.image.compatibilities.selection/model naming the "
-                    + "model that should choose the instance"
-            )
+            do {
+                let artifact = SelectionArtifact.models(try ModelCompatibilitySpec(from: document))
+                cache.store(.artifact(artifact), for: located.key)
+                return artifact
+            } catch {
+                throw Self.undecodable(located, "model-compatibility spec", error)
+            }
         }
     }
 

@@ -86,7 +86,7 @@ public final class RegistryArtifactSource: RegistryArtifactFetching {
     static func category(of kind: RegistryError.Kind) -> SelectionRefusal.Category {
         switch kind {
         case .invalidReference, .notAllowed, .notFound: .invalidRequest
-        case .malformedDocument, .noMatchingLayer, .tooLarge, .digestMismatch: .artifactInvalid
+        case .malformedDocument, .noMatchingLayer, .tooLarge, .digestMismatch, .invalidArtifact: .artifactInvalid
         case .unauthorized, .unexpectedStatus, .transport, .localArtifact, .credentials: .artifactUnavailable
         }
     }

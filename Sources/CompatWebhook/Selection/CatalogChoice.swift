@@ -1,5 +1,4 @@
 import CompatCore
-import CompatSimulation
 
 /// What an image catalog choice asks about the workload.
 public struct CatalogRequest: Sendable {

@@ -1,6 +1,6 @@
 import CompatAdmission
 import CompatCore
-import CompatSimulation
+import CompatModels
 import Foundation
 
 /// Chooses images (and flux views) for admission requests: resolves the artifact an object names and
@@ -10,16 +10,22 @@ import Foundation
 ///   run on; the winning set's `tag` is the image (``RuleChoice``).
 /// - compspec catalog: ``CatalogChooser`` with the object's mode (default ``defaultMode``), the nodes'
 ///   architecture, GPU and OS, and a MiniCluster's flux view.
+/// - model-compatibility spec (with annotation `…/model`): the named performance model scores the nodes
+///   the object can run on (``ModelChoice``); the image is the spec's image for the chosen node's
+///   architecture, and the nodeSelector pins the instance type. A MiniCluster whose flux view is built for
+///   another architecture gets the matching view.
 ///
 /// Shared by all requests; ``selector(for:deadline:)`` makes the per-request ``AdmissionSelector``.
 public final class SelectionEngine: Sendable {
     public let resolver: ArtifactResolver
     public let views: FluxViewCatalog
+    public let models: ModelLibrary
     public let defaultMode: SelectionMode
 
-    public init(resolver: ArtifactResolver, views: FluxViewCatalog, defaultMode: SelectionMode = .descriptiveBasic) {
+    public init(resolver: ArtifactResolver, views: FluxViewCatalog, models: ModelLibrary, defaultMode: SelectionMode = .descriptiveBasic) {
         self.resolver = resolver
         self.views = views
+        self.models = models
         self.defaultMode = defaultMode
     }
 
@@ -66,6 +72,16 @@ public final class RequestSelector: AdmissionSelector {
             )
         }
         let artifact = try engine.resolver.resolve(reference, deadline: deadline)
+        if case .models(let spec) = artifact {
+            guard let model = request.contract.model else {
+                throw SelectionRefusal(
+                    .invalidRequest,
+                    "\(reference) is a model-compatibility spec; add annotation \(SelectionAnnotations.model) naming the model that "
+                        + "should choose the instance"
+                )
+            }
+            return try chooseByModel(spec, model: model, reference: reference, request)
+        }
         if let model = request.contract.model {
             throw SelectionRefusal(
                 .invalidRequest,
@@ -102,7 +118,67 @@ public final class RequestSelector: AdmissionSelector {
                 image: choice.image.name, architecture: choice.image.attributes.architecture?.rawValue,
                 fluxViewImage: choice.fluxView?.image, warnings: warnings, explanation: choice.explanation
             )
+        case .models:
+            throw SelectionRefusal(.invalidRequest, "\(reference) is a model-compatibility spec")
         }
+    }
+
+    private func chooseByModel(
+        _ spec: ModelCompatibilitySpec, model: String, reference: String, _ request: SelectionRequest
+    ) throws(SelectionRefusal) -> SelectionDecision {
+        let candidates = request.nodeFeatures.candidates
+        if candidates.isEmpty, let problem = request.nodeFeatures.problem {
+            throw SelectionRefusal(.invalidRequest, problem.description)
+        }
+        let choice = try ModelChoice.choose(
+            spec: spec, modelName: model, artifact: reference, nodes: candidates.map(\.labels), seed: request.seed, library: engine.models
+        )
+        var warnings: [String] = []
+        if choice.choice.choseOutOfDistribution {
+            warnings.append("model \(model) extrapolates: no candidate node is like its training data")
+        }
+        var fluxView: String?
+        if request.kind == .miniCluster {
+            let current = object.flatMap { SelectionEngine.fluxViewImagePointer.value(in: $0)?.stringValue } ?? CatalogChooser.defaultFluxViewImage
+            switch engine.views.replacement(for: current, architecture: choice.architecture) {
+            case .keep: break
+            case .replace(let view): fluxView = view.image
+            case .unknown:
+                warnings.append("flux view \(current) is not in the view catalog; check it is built for \(choice.architecture)")
+            case .noneForArchitecture:
+                throw SelectionRefusal(
+                    .noCompatibleChoice,
+                    "model \(model) chose \(choice.choice.chosen.identity) (\(choice.architecture)), but the view catalog has no "
+                        + "\(choice.architecture) flux view to replace \(current); add one to the catalog"
+                )
+            }
+        }
+        return SelectionDecision(
+            image: choice.image, architecture: choice.architecture, fluxViewImage: fluxView, nodeSelector: choice.nodeSelector,
+            warnings: warnings, explanation: choice.choice.reason
+        )
+    }
+}
+
+extension FluxViewCatalog {
+    enum Replacement {
+        case keep
+        case replace(FluxView)
+        case unknown
+        case noneForArchitecture
+    }
+
+    /// What to do with a MiniCluster's view when the workload moves to `architecture`: keep a view built
+    /// for it; otherwise the view of the same release line, else the newest of the same vendor, else the
+    /// first view of that architecture.
+    func replacement(for image: String, architecture text: String) -> Replacement {
+        guard let current = view(named: image) else { return .unknown }
+        guard let architecture = Architecture(normalising: text), architecture != current.architecture else { return .keep }
+        let candidates = views(for: architecture)
+        if let sameLine = view(matching: current.operatingSystem, architecture: architecture) { return .replace(sameLine) }
+        let sameVendor = candidates.filter { $0.operatingSystem.vendor == current.operatingSystem.vendor }
+        if let newest = sameVendor.max(by: { $0.operatingSystem.version < $1.operatingSystem.version }) { return .replace(newest) }
+        return candidates.first.map(Replacement.replace) ?? .noneForArchitecture
     }
 }
 
@@ -111,6 +187,7 @@ extension SelectionArtifact {
         switch self {
         case .rules: "an image-compatibility spec"
         case .catalog: "an image catalog"
+        case .models: "a model-compatibility spec"
         }
     }
 }

@@ -2,7 +2,6 @@ import CompatAdmission
 import CompatCore
 import CompatKube
 import CompatRegistry
-import CompatSimulation
 import CompatTransport
 import Foundation
 import Logging
@@ -38,6 +37,8 @@ public struct WebhookSettings: Sendable {
     public var artifactTagTTL: Duration = .seconds(300)
     public var fileArtifactRoots: [String] = []
     public var fluxViews: FluxViewCatalog = FluxViewCatalog(views: [])
+    /// Performance models by name, for model-compatibility specs.
+    public var modelsDirectory: String = WebhookSettings.defaultModelsDirectory
     public var defaultMode: SelectionMode = .descriptiveBasic
 
     public init(certificatePath: String, privateKeyPath: String, server: WebhookServer.Configuration = WebhookServer.Configuration()) {
@@ -50,6 +51,8 @@ public struct WebhookSettings: Sendable {
 extension WebhookSettings {
     /// Where the container image keeps the flux view catalog (`artifacts/flux-views/views.yaml`).
     public static let defaultFluxViewsPath = "/usr/share/compat/flux-views.yaml"
+    /// Where the container image keeps the performance models (`models/`).
+    public static let defaultModelsDirectory = "/usr/share/compat/models"
 
     public static var selectionModeNames: [String] { SelectionMode.allCases.map(\.rawValue) }
 
@@ -145,7 +148,9 @@ public final class WebhookRuntime: Sendable {
         )
         let registry = RegistryArtifactSource(cache: artifactCache, fetchTimeout: settings.registryTimeout, metrics: metrics, logger: logger)
         let resolver = ArtifactResolver(registry: registry, fileRoots: FileArtifactRoots(settings.fileArtifactRoots))
-        let engine = SelectionEngine(resolver: resolver, views: settings.fluxViews, defaultMode: settings.defaultMode)
+        let engine = SelectionEngine(
+            resolver: resolver, views: settings.fluxViews, models: ModelLibrary(directory: settings.modelsDirectory), defaultMode: settings.defaultMode
+        )
         let nodes = AdmissionNodes(cache: cache)
         let service = AdmissionService(engine: engine, nodes: { nodes.current() }, metrics: metrics, logger: logger)
 

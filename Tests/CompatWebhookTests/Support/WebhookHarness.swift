@@ -47,7 +47,8 @@ final class WebhookHarness {
         settings.certificatePollInterval = .milliseconds(100)
         settings.nodeSource = .staticOnly
         settings.nodeFeaturesDirectory = folder.path + "/node-features"
-        settings.fileArtifactRoots = [TestPaths.packageRoot, NSTemporaryDirectory()]
+        settings.fileArtifactRoots = [TestPaths.packageRoot, TestPaths.shared, NSTemporaryDirectory()]
+        settings.modelsDirectory = TestPaths.models
         settings.fluxViews = try TestData.views()
         configure(&settings)
         do {

@@ -1,6 +1,5 @@
 import CompatAdmission
 import CompatCore
-import CompatSimulation
 import Foundation
 import Logging
 import Testing
@@ -16,6 +15,8 @@ enum TestPaths {
     static let lammpsCatalog = artifacts + "/lammps-matrix"
     static let fluxViews = artifacts + "/flux-views/views.yaml"
     static let nodeFeatures = shared + "/data/node-features.json"
+    static let modelSpec = shared + "/data/model-compatibility-artifact.json"
+    static let models = packageRoot + "/models"
     static let admissionFixtures = packageRoot + "/Tests/CompatAdmissionTests/Fixtures"
 
     static func bytes(_ path: String) throws -> [UInt8] {
@@ -112,8 +113,8 @@ func makeService(
     nodes: [ClusterNode]? = nil, registry: (any RegistryArtifactFetching)? = nil, metrics: WebhookMetrics = WebhookMetrics(),
     logger: Logger = quietLogger
 ) throws -> AdmissionService {
-    let resolver = ArtifactResolver(registry: registry, fileRoots: FileArtifactRoots([TestPaths.packageRoot, NSTemporaryDirectory()]))
-    let engine = SelectionEngine(resolver: resolver, views: try TestData.views())
+    let resolver = ArtifactResolver(registry: registry, fileRoots: FileArtifactRoots([TestPaths.packageRoot, TestPaths.shared, NSTemporaryDirectory()]))
+    let engine = SelectionEngine(resolver: resolver, views: try TestData.views(), models: ModelLibrary(directory: TestPaths.models))
     let nodeList = try nodes ?? TestData.eksNodes()
     return AdmissionService(engine: engine, nodes: { nodeList }, metrics: metrics, logger: logger)
 }

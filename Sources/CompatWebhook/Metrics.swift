@@ -20,6 +20,7 @@ public final class WebhookMetrics: Sendable {
         var nodeCacheLastUpdate: Double = 0
         var watchRestarts: [Labels: Double] = [:]
         var certificateNotAfter: Double = 0
+        var httpRejections: [Labels: Double] = [:]
     }
 
     private let state = Mutex(State())
@@ -61,6 +62,12 @@ public final class WebhookMetrics: Sendable {
         }
     }
 
+    /// A `/mutate` call answered with an HTTP error instead of an AdmissionReview (400, 405, 415), which
+    /// the API server treats as a failed call under the webhook's failurePolicy.
+    public func recordHTTPRejection(status: Int) {
+        state.withLock { $0.httpRejections[Labels([("code", String(status))]), default: 0] += 1 }
+    }
+
     /// The serving certificate's expiry (Unix seconds), for an alert well before it.
     public func setCertificateNotAfter(_ seconds: Double) {
         state.withLock { $0.certificateNotAfter = seconds }
@@ -79,6 +86,7 @@ public final class WebhookMetrics: Sendable {
               s.nodeCacheLastUpdate > 0 ? max(0, now - s.nodeCacheLastUpdate) : 0)
         counter(&out, "compat_node_watch_restarts_total", "Node watch restarts by reason (timeout, gone, error).", s.watchRestarts)
         gauge(&out, "compat_tls_certificate_not_after_timestamp_seconds", "Expiry of the serving certificate.", s.certificateNotAfter)
+        counter(&out, "compat_http_rejections_total", "Calls to /mutate answered with an HTTP error status, by code.", s.httpRejections)
         return out
     }
 

@@ -1,0 +1,108 @@
+import CompatAdmission
+import CompatCore
+import Foundation
+import Logging
+
+/// Answers AdmissionReview bodies: decode, decide with the ``SelectionEngine``, add Intel MPI set-up
+/// commands, log one line, count. Independent of HTTP, so the server stays a thin router.
+public final class AdmissionService: Sendable {
+    public let engine: SelectionEngine
+    public let controller: AdmissionController
+    public let metrics: WebhookMetrics
+    /// The nodes decisions are made for, read once per request and never blocking (a snapshot).
+    public let nodes: @Sendable () -> [ClusterNode]
+    let logger: Logger
+
+    /// The API server's default `timeoutSeconds`, assumed when a request carries no `?timeout=`.
+    public static let defaultTimeout: Duration = .seconds(10)
+
+    public init(
+        engine: SelectionEngine, nodes: @escaping @Sendable () -> [ClusterNode], metrics: WebhookMetrics, logger: Logger,
+        controller: AdmissionController = AdmissionController()
+    ) {
+        self.engine = engine
+        self.nodes = nodes
+        self.metrics = metrics
+        self.logger = logger
+        self.controller = controller
+    }
+
+    public enum Answer: Sendable {
+        /// The AdmissionReview to send back with HTTP 200.
+        case review([UInt8], AdmissionOutcome)
+        /// Not an AdmissionReview: HTTP 400 with this message (there is no uid to answer).
+        case malformed(String)
+    }
+
+    /// Decides one AdmissionReview body. `timeout` is the API server's `?timeout=`; artifact fetches get
+    /// that minus ``fetchMargin(for:)``.
+    public func answer(body: [UInt8], timeout: Duration?) -> Answer {
+        let started = ContinuousClock.now
+        let request: AdmissionRequest
+        do {
+            request = try AdmissionRequest(reviewBytes: body)
+        } catch {
+            logger.warning("malformed admission review", metadata: ["error": "\(error)", "bytes": "\(body.count)"])
+            metrics.recordAdmission(kind: "unknown", outcome: "malformed", seconds: Self.seconds(ContinuousClock.now - started))
+            return .malformed("not an admission.k8s.io/v1 AdmissionReview: \(error)")
+        }
+        let timeout = timeout ?? Self.defaultTimeout
+        let selector = engine.selector(for: request, deadline: started + timeout - Self.fetchMargin(for: timeout))
+        var outcome = controller.admit(request, nodes: nodes(), selector: selector)
+        if request.kind.kind == AdmittedKind.miniCluster.rawValue {
+            outcome = PreCommandPatch.apply(selector.preCommands, to: selector.placeholderContainers, in: outcome)
+        }
+        let elapsed = ContinuousClock.now - started
+        let outcomeLabel = outcome.response.denial?.reason == .internalError ? "error" : outcome.disposition.rawValue
+        let kindLabel = AdmittedKind(rawValue: request.kind.kind).map(\.rawValue) ?? "other"
+        metrics.recordAdmission(kind: kindLabel, outcome: outcomeLabel, seconds: Self.seconds(elapsed))
+        log(request, outcome, outcomeLabel: outcomeLabel, elapsed: elapsed)
+        return .review(outcome.response.serializedReview(), outcome)
+    }
+
+    /// Time kept back from the API server's timeout for deciding and answering: a quarter of it, at
+    /// most one second.
+    public static func fetchMargin(for timeout: Duration) -> Duration {
+        min(.seconds(1), timeout / 4)
+    }
+
+    /// One line per admission with what correlates it (the uid) and what was decided; never the object.
+    private func log(_ request: AdmissionRequest, _ outcome: AdmissionOutcome, outcomeLabel: String, elapsed: Duration) {
+        var metadata: Logger.Metadata = [
+            "uid": "\(request.uid)",
+            "kind": "\(request.kind.kind)",
+            "namespace": "\(request.namespace ?? "")",
+            "name": "\(request.displayName)",
+            "operation": "\(request.operation.rawValue)",
+            "dryRun": "\(request.dryRun)",
+            "user": "\(request.userInfo?.username ?? "")",
+            "decision": "\(outcomeLabel)",
+            "patchOps": "\(outcome.response.patch.operations.count)",
+            "latencyMs": "\(String(format: "%.3f", Self.seconds(elapsed) * 1000))",
+        ]
+        if let decision = outcome.decision {
+            metadata["image"] = "\(decision.image)"
+            if let view = decision.fluxViewImage { metadata["fluxView"] = "\(view)" }
+            if !decision.nodeSelector.isEmpty {
+                metadata["nodeSelector"] = "\(decision.nodeSelector.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ","))"
+            }
+        }
+        if let denial = outcome.response.denial {
+            metadata["reason"] = "\(denial.reason.rawValue)"
+            metadata["message"] = "\(denial.message)"
+            if denial.reason == .internalError {
+                logger.error("admission denied: selection failed", metadata: metadata)
+            } else {
+                logger.warning("admission denied", metadata: metadata)
+            }
+        } else {
+            metadata["summary"] = "\(outcome.summary)"
+            logger.info("admission allowed", metadata: metadata)
+        }
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        let parts = duration.components
+        return Double(parts.seconds) + Double(parts.attoseconds) * 1e-18
+    }
+}

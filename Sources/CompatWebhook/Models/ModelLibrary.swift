@@ -1,0 +1,71 @@
+import CompatModels
+import Foundation
+import Synchronization
+
+/// Performance models by name, from a directory of `<name>.json` files in the portable format
+/// (`models/published/FORMAT.md`): `<directory>/<name>.json` first, then `<directory>/<sub>/<name>.json`
+/// with subfolders in name order (the repository's `models/` keeps the published models in
+/// `published/` and trained ones beside them). Decoded models are kept until their file changes.
+public final class ModelLibrary: Sendable {
+    public let directory: String
+    private let cache = Mutex<[String: (identity: String, model: PerformanceModel)]>([:])
+
+    public init(directory: String) {
+        self.directory = directory
+    }
+
+    /// The model called `name`; refusals name the directory searched and what to do.
+    public func model(named name: String) throws(SelectionRefusal) -> PerformanceModel {
+        guard !name.isEmpty, name.utf8.allSatisfy({ Self.allowedNameBytes.contains($0) }), !name.hasPrefix(".") else {
+            throw SelectionRefusal(
+                .invalidRequest, "model name '\(name)' may only contain letters, digits, '.', '_' and '-' (it names a file in the models directory)"
+            )
+        }
+        guard let path = locate(name), let stamp = FileStamp(path: path) else {
+            throw SelectionRefusal(
+                .invalidRequest,
+                "no performance model '\(name)' in \(directory) (looked for \(name).json there and in its subfolders); "
+                    + "available: \(available().joined(separator: ", "))"
+            )
+        }
+        let key = path + "@" + stamp.identity
+        if let cached = cache.withLock({ $0[name] }), cached.identity == key { return cached.model }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw SelectionRefusal(.artifactUnavailable, "performance model \(path) is not readable by the webhook; check its permissions")
+        }
+        let model: PerformanceModel
+        do {
+            model = try PerformanceModel(decoding: Array(data))
+        } catch {
+            throw SelectionRefusal(.artifactInvalid, "performance model \(path) is not a valid model: \(error); correct or replace the file")
+        }
+        cache.withLock { $0[name] = (key, model) }
+        return model
+    }
+
+    private func locate(_ name: String) -> String? {
+        let direct = directory + "/" + name + ".json"
+        if FileStamp(path: direct)?.isRegularFile == true { return direct }
+        for folder in subfolders() {
+            let nested = folder + "/" + name + ".json"
+            if FileStamp(path: nested)?.isRegularFile == true { return nested }
+        }
+        return nil
+    }
+
+    private func subfolders() -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return names.sorted().map { directory + "/" + $0 }.filter { FileStamp(path: $0)?.isDirectory == true }
+    }
+
+    /// Model names found, for messages.
+    func available() -> [String] {
+        let folders = [directory] + subfolders()
+        let names = folders.flatMap { folder in
+            ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".json") }.map { String($0.dropLast(5)) }
+        }
+        return names.isEmpty ? ["none"] : Array(Set(names)).sorted()
+    }
+
+    private static let allowedNameBytes = Set(Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-".utf8))
+}

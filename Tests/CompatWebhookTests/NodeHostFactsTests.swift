@@ -1,0 +1,38 @@
+import CompatCore
+import Testing
+@testable import CompatWebhook
+
+@Suite struct NodeHostFactsTests {
+    @Test func readsArchitectureAndOSFromEKSLabels() throws {
+        let facts = NodeHostFacts(labels: try TestData.labels(ofInstanceType: "hpc7g.16xlarge"))
+        #expect(facts.architecture == .arm64)
+        #expect(facts.gpu.available == false)
+        #expect(facts.operatingSystem == OperatingSystem(vendor: .amzn, version: try #require(Version("2023"))))
+    }
+
+    @Test func detectsNVIDIAFromNFDClassAndVendorPCILabel() throws {
+        let labels = try TestData.labels(ofInstanceType: "g4dn.xlarge")
+        #expect(labels["feature.node.kubernetes.io/pci-0302_10de.present"] == "true")
+        let facts = NodeHostFacts(labels: labels)
+        #expect(facts.gpu.available)
+        #expect(facts.gpu.vendor == .nvidia)
+        #expect(facts.architecture == .amd64)
+    }
+
+    @Test func detectsGPUFromOperatorLabelsAndVendorOnlyPCILabel() {
+        #expect(NodeHostFacts(labels: ["nvidia.com/gpu.present": "true"]).gpu.available)
+        #expect(NodeHostFacts(labels: ["nvidia.com/gpu.count": "4"]).gpu.available)
+        #expect(NodeHostFacts(labels: ["feature.node.kubernetes.io/pci-10de.present": "true"]).gpu.available)
+        #expect(!NodeHostFacts(labels: ["nvidia.com/gpu.count": "0"]).gpu.available)
+    }
+
+    /// An NVIDIA device of another class (an NVSwitch bridge, 0680) is not a GPU.
+    @Test func ignoresNonDisplayNVIDIADevices() {
+        #expect(!NodeHostFacts(labels: ["feature.node.kubernetes.io/pci-0680_10de.present": "true"]).gpu.available)
+    }
+
+    @Test func normalisesBetaArchitectureLabel() {
+        #expect(NodeHostFacts(labels: ["beta.kubernetes.io/arch": "aarch64"]).architecture == .arm64)
+        #expect(NodeHostFacts(labels: [:]).architecture == nil)
+    }
+}

@@ -32,7 +32,7 @@ public struct ModelChoice: Sendable {
         if modelName == "random" && reference.filename == nil {
             model = PerformanceModel.uniform
         } else {
-            model = try library.model(named: modelName)
+            model = try library.model(named: modelName, filename: reference.filename)
         }
         let choice: InstanceChoice
         do {

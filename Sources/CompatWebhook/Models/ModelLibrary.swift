@@ -5,7 +5,10 @@ import Synchronization
 /// Performance models by name, from a directory of `<name>.json` files in the portable format
 /// (`models/published/FORMAT.md`): `<directory>/<name>.json` first, then `<directory>/<sub>/<name>.json`
 /// with subfolders in name order (the repository's `models/` keeps the published models in
-/// `published/` and trained ones beside them). Decoded models are kept until their file changes.
+/// `published/` and trained ones beside them). A spec entry's `filename` (relative to the directory)
+/// ending in `.json` overrides the search, so `trained/fom.json` is used even though `published/fom.json`
+/// exists; other filenames (ocifit-k8s artifacts name scikit-learn `.joblib` files) fall back to the search.
+/// Decoded models are kept until their file changes.
 public final class ModelLibrary: Sendable {
     public let directory: String
     private let cache = Mutex<[String: (identity: String, model: PerformanceModel)]>([:])
@@ -14,14 +17,32 @@ public final class ModelLibrary: Sendable {
         self.directory = directory
     }
 
-    /// The model called `name`; refusals name the directory searched and what to do.
-    public func model(named name: String) throws(SelectionRefusal) -> PerformanceModel {
-        guard !name.isEmpty, name.utf8.allSatisfy({ Self.allowedNameBytes.contains($0) }), !name.hasPrefix(".") else {
+    /// The model called `name`, from `filename` (relative to the directory) when the spec gives one;
+    /// refusals name the directory searched and what to do.
+    public func model(named name: String, filename specFilename: String? = nil) throws(SelectionRefusal) -> PerformanceModel {
+        let filename = specFilename.flatMap { $0.hasSuffix(".json") ? $0 : nil }
+        guard Self.isSafeComponent(name) else {
             throw SelectionRefusal(
                 .invalidRequest, "model name '\(name)' may only contain letters, digits, '.', '_' and '-' (it names a file in the models directory)"
             )
         }
-        guard let path = locate(name), let stamp = FileStamp(path: path) else {
+        if let filename {
+            let components = filename.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+            guard !filename.hasPrefix("/"), components.allSatisfy(Self.isSafeComponent) else {
+                throw SelectionRefusal(
+                    .artifactInvalid,
+                    "model '\(name)' names file '\(filename)', which is not a relative path inside the models directory; "
+                        + "use a path like trained/\(name).json"
+                )
+            }
+        }
+        let located = filename.map { directory + "/" + $0 } ?? locate(name)
+        guard let path = located, let stamp = FileStamp(path: path), stamp.isRegularFile else {
+            if let filename {
+                throw SelectionRefusal(
+                    .artifactUnavailable, "performance model file \(filename) for model '\(name)' is not in \(directory); install it there"
+                )
+            }
             throw SelectionRefusal(
                 .invalidRequest,
                 "no performance model '\(name)' in \(directory) (looked for \(name).json there and in its subfolders); "
@@ -29,7 +50,7 @@ public final class ModelLibrary: Sendable {
             )
         }
         let key = path + "@" + stamp.identity
-        if let cached = cache.withLock({ $0[name] }), cached.identity == key { return cached.model }
+        if let cached = cache.withLock({ $0[path] }), cached.identity == key { return cached.model }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw SelectionRefusal(.artifactUnavailable, "performance model \(path) is not readable by the webhook; check its permissions")
         }
@@ -39,7 +60,7 @@ public final class ModelLibrary: Sendable {
         } catch {
             throw SelectionRefusal(.artifactInvalid, "performance model \(path) is not a valid model: \(error); correct or replace the file")
         }
-        cache.withLock { $0[name] = (key, model) }
+        cache.withLock { $0[path] = (key, model) }
         return model
     }
 
@@ -65,6 +86,10 @@ public final class ModelLibrary: Sendable {
             ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".json") }.map { String($0.dropLast(5)) }
         }
         return names.isEmpty ? ["none"] : Array(Set(names)).sorted()
+    }
+
+    private static func isSafeComponent(_ text: String) -> Bool {
+        !text.isEmpty && !text.hasPrefix(".") && text.utf8.allSatisfy { allowedNameBytes.contains($0) }
     }
 
     private static let allowedNameBytes = Set(Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-".utf8))

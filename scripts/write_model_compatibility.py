@@ -41,9 +41,33 @@ def main():
                 "filename": "trained/%s.json" % name,
             }}}],
         })
+    # The published fom_per_dollar model, with the platforms the shared artifact gives it. Its training
+    # CSV is byte-identical to fom's, so it ranks instances by figure of merit, not per dollar.
+    entries.append({
+        "tag": "fom_per_dollar",
+        "description": "Selection driven by the published model published/fom_per_dollar.json (trained on data identical to fom's, so it ranks by figure of merit).",
+        "rules": [{"matchModel": {"model": dict(shared_platforms_entry(shared, "fom_per_dollar"), filename="published/fom_per_dollar.json")}}],
+    })
+    # The baseline of the aws-performance-study experiment: a uniformly random instance, with fom's images
+    # so that model-vs-random compares instance choice alone.
+    entries.append({
+        "tag": "random",
+        "description": "Baseline: a uniformly random instance type (no model file), with the fom entry's images.",
+        "rules": [{"matchModel": {"model": {
+            "platforms": shared_platforms["fom"], "direction": "random", "name": "random",
+        }}}],
+    })
     with open("models/model-compatibility.json", "w") as f:
         json.dump({"version": "v1alpha1", "compatibilities": entries}, f, indent=4)
         f.write("\n")
+
+
+def shared_platforms_entry(shared, name):
+    for entry in shared["compatibilities"]:
+        model = entry["rules"][0]["matchModel"]["model"]
+        if model["name"] == name:
+            return dict(model)
+    raise SystemExit("no %s entry in ../shared/data/model-compatibility-artifact.json" % name)
 
 
 if __name__ == "__main__":

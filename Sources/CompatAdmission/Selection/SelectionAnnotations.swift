@@ -23,6 +23,9 @@ public enum SelectionAnnotations {
     public static let mode = prefix + "/mode"
     /// Decimal `UInt64` seed making the random choices of a request reproducible.
     public static let seed = prefix + "/seed"
+    /// What the job needs from the image's MPI, for mode `descriptive`: an implementation (`openmpi`,
+    /// `mpich`, `intel-mpi`, `mvapich`) or an ABI family (`abi:openmpi`, `abi:mpich`).
+    public static let mpi = prefix + "/mpi"
     /// Written by the webhook: the image it chose.
     public static let selectedImage = prefix + "/selected-image"
 }
@@ -37,14 +40,29 @@ public struct SelectionContract: Sendable, Hashable {
     public var seed: UInt64?
     /// The image string that marks a container for replacement (exact string comparison).
     public var placeholder: String
+    /// What the job needs from the image's MPI (``MPIRequirement/any`` when the annotation is absent).
+    public var mpi: MPIRequirement
 
     public init(imageReference: String? = nil, model: String? = nil, mode: SelectionMode? = nil, seed: UInt64? = nil,
-                placeholder: String = SelectionAnnotations.defaultTargetImage) {
+                placeholder: String = SelectionAnnotations.defaultTargetImage, mpi: MPIRequirement = .any) {
         self.imageReference = imageReference
         self.model = model
         self.mode = mode
         self.seed = seed
         self.placeholder = placeholder
+        self.mpi = mpi
+    }
+
+    /// Parses the ``SelectionAnnotations/mpi`` value: `abi:<family>` or an implementation name.
+    public static func mpiRequirement(_ text: String) -> MPIRequirement? {
+        let lowered = text.lowercased()
+        if lowered.hasPrefix("abi:") {
+            return MPIABIFamily(rawValue: String(lowered.dropFirst(4)).trimmingSpaces).map(MPIRequirement.family)
+        }
+        switch MPIKind(name: lowered) {
+        case .other: return nil
+        case let kind: return .implementation(kind)
+        }
     }
 
     /// Reads the contract, denying (`Invalid`) with a message naming the annotation and the fix when
@@ -91,6 +109,18 @@ public struct SelectionContract: Sendable, Hashable {
             self.seed = seed
         } else {
             seed = nil
+        }
+        if let text = try present(SelectionAnnotations.mpi, "the MPI the job needs") {
+            guard let requirement = Self.mpiRequirement(text) else {
+                throw AdmissionDenial(
+                    .invalid,
+                    "annotation \(SelectionAnnotations.mpi) is '\(text)'; use an implementation (openmpi, mpich, intel-mpi, mvapich) "
+                        + "or an ABI family (abi:openmpi, abi:mpich)"
+                )
+            }
+            mpi = requirement
+        } else {
+            mpi = .any
         }
     }
 }

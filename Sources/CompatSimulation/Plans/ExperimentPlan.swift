@@ -37,6 +37,16 @@ public struct ExperimentPlan: Sendable, Hashable {
         public var gpu: Bool
         public var instance: String?
 
+        public init(kind: Kind, iterations: Int, batches: Int = 1, architecture: Architecture, nodes: Int, gpu: Bool = false, instance: String? = nil) {
+            self.kind = kind
+            self.iterations = iterations
+            self.batches = batches
+            self.architecture = architecture
+            self.nodes = nodes
+            self.gpu = gpu
+            self.instance = instance
+        }
+
         /// `descriptive-basic` or `model fom`, for tables.
         public var label: String {
             switch kind {
@@ -48,6 +58,12 @@ public struct ExperimentPlan: Sendable, Hashable {
 
     public var seed: UInt64?
     public var entries: [Entry]
+
+    /// A plan built from command-line flags rather than a file.
+    public init(seed: UInt64?, entries: [Entry]) {
+        self.seed = seed
+        self.entries = entries
+    }
 
     /// Decodes a plan; `modes` and `models` are the names this build knows (a typo is an error that
     /// lists them).

@@ -16,12 +16,15 @@ public struct CatalogRequest: Sendable {
     public var node: NodeHostFacts
     /// Seeds every random draw of this request.
     public var seed: UInt64
+    /// What the job needs from the image's MPI; only mode `descriptive` checks it.
+    public var mpi: MPIRequirement
 
-    public init(workload: Workload, mode: SelectionMode, node: NodeHostFacts, seed: UInt64) {
+    public init(workload: Workload, mode: SelectionMode, node: NodeHostFacts, seed: UInt64, mpi: MPIRequirement = .any) {
         self.workload = workload
         self.mode = mode
         self.node = node
         self.seed = seed
+        self.mpi = mpi
     }
 }
 
@@ -73,7 +76,7 @@ public struct CatalogChooser: Sendable {
         case .pod:
             guard let architecture = request.node.architecture else { throw Self.missingArchitecture }
             let host = HostEnvironment(
-                architecture: architecture, operatingSystem: request.node.operatingSystem, gpu: request.node.gpu,
+                architecture: architecture, operatingSystem: request.node.operatingSystem, gpu: request.node.gpu, mpi: request.mpi,
                 runtimeABI: .unconstrained
             )
             let selection = try select(host, request.mode, &random, hostName: "the nodes")
@@ -118,7 +121,7 @@ public struct CatalogChooser: Sendable {
                     + "spec.flux.container.image to a \(architecture) view (\(matching.isEmpty ? "none is known" : matching))"
             )
         }
-        let host = view.hostEnvironment(gpu: request.node.gpu)
+        let host = view.hostEnvironment(gpu: request.node.gpu, mpi: request.mpi)
         let selection = try select(host, request.mode, &random, hostName: "flux view \(view.image)")
         return CatalogChoice(
             image: selection.image, fluxView: nil, preCommands: selection.preCommands, candidateCount: selection.candidates.count,

@@ -104,13 +104,16 @@ public final class RequestSelector: AdmissionSelector {
             case .miniCluster:
                 workload = .miniCluster(fluxViewImage: object.flatMap { SelectionEngine.fluxViewImagePointer.value(in: $0)?.stringValue })
             }
+            let mode = request.contract.mode ?? engine.defaultMode
             let choice = try CatalogChooser(catalog: catalog, views: engine.views).choose(CatalogRequest(
-                workload: workload, mode: request.contract.mode ?? engine.defaultMode, node: NodeHostFacts(labels: features.labels),
-                seed: request.seed
+                workload: workload, mode: mode, node: NodeHostFacts(labels: features.labels), seed: request.seed, mpi: request.contract.mpi
             ))
             preCommands = choice.preCommands
             placeholderContainers = request.placeholderContainers
             var warnings: [String] = []
+            if request.contract.mpi != .any, mode != .descriptive {
+                warnings.append("annotation \(SelectionAnnotations.mpi) was ignored: only mode descriptive checks the image's MPI")
+            }
             if request.kind == .pod, let command = choice.preCommands.first {
                 warnings.append("run '\(command)' before the application: the chosen image needs it")
             }

@@ -1,1 +1,0 @@
-// Module CompatRunner: see README.md, "Architecture".

@@ -124,7 +124,7 @@ let package = Package(
         .testTarget(name: "CompatCLITests", dependencies: ["compat", "compat-webhook", "compat-run"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CompatRunnerTests",
-            dependencies: ["CompatRunner", "CompatSimulation", "CompatCore", "CompatWebhook", "CompatTransport"],
+            dependencies: ["CompatRunner", "CompatSimulation", "CompatCore", "CompatModels", "CompatWebhook", "CompatTransport"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,12 +1,8 @@
 #!/usr/bin/env bash
-# The main job: until the experiment runner lands, select images for each flux view with `compat match`
-# over the shipped LAMMPS catalog.
+# The main job on its embedded default: the lammps-matrix experiment (all five selection modes, 25 runs
+# each) and the HPCG model-vs-random experiment (30 runs each), as clients of a webhook the runner starts
+# on 127.0.0.1, on the embedded simulated cluster. Results, charts and logs go to out/.
 set -euo pipefail
 bin="$1"
-for view in "ubuntu 20.04" "ubuntu 22.04" "rocky 8.9" "rocky 9.3"; do
-  set -- $view
-  echo "== flux view $1 $2 (amd64, no GPU)"
-  "$bin/compat" match -i artifacts/lammps-matrix/manifests.yaml --cache artifacts/lammps-matrix/cache \
-    --match org.supercontainers.os.vendor="$1" --match org.supercontainers.os.version="$2" \
-    --match org.supercontainers.hardware.gpu.available=no --match io.archspec.cpu.target=amd64
-done
+"$bin/compat-run" --mode all --iters 25 --seed 1 --outdir out/lammps
+"$bin/compat-run" --model fom --model random --iters 30 --seed 1 --outdir out/hpcg

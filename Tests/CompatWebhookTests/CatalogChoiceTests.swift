@@ -65,6 +65,26 @@ import Testing
         #expect(chosen == ["ghcr.io/rse-ops/lammps-matrix:openmpi-ubuntu-22.04-amd64", "ghcr.io/rse-ops/lammps-matrix:mpich-ubuntu-22.04-amd64"])
     }
 
+    @Test func descriptiveChoosesOnlyImagesWithTheJobsMPIFamily() throws {
+        let chooser = try Self.chooser()
+        for seed in UInt64(0)..<20 {
+            var request = Self.miniCluster(.descriptive, view: Self.jammy, seed: seed)
+            request.mpi = .family(.mpich)
+            let choice = try chooser.choose(request)
+            #expect(choice.image.name == "ghcr.io/rse-ops/lammps-matrix:mpich-ubuntu-22.04-amd64")
+        }
+    }
+
+    @Test func descriptiveRefusesWhenNoImageHasTheJobsMPI() throws {
+        var request = Self.miniCluster(.descriptive, view: Self.jammy, seed: 1)
+        request.mpi = .implementation(.intelMPI)
+        #expect {
+            try Self.chooser().choose(request)
+        } throws: { error in
+            "\(error)".contains("no image in the catalog fits flux view \(Self.jammy)") && "\(error)".contains("MPI")
+        }
+    }
+
     @Test func descriptiveModesSetUpIntelMPIForTheRockyView() throws {
         let choice = try Self.chooser().choose(
             Self.miniCluster(.descriptiveBasic, view: "ghcr.io/converged-computing/flux-view-rocky:tag-8", seed: 3))

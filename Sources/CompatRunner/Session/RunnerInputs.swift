@@ -60,6 +60,7 @@ public struct RunnerPaths: Sendable {
 
     /// The LAMMPS catalog, resolved the way the webhook resolves it (the same decoder and checks).
     public func loadCatalog() throws -> ImageCatalog {
+        _ = try read(catalogFolder + "/manifests.yaml", "the LAMMPS catalog", flag: "--artifacts DIR")
         let resolver = ArtifactResolver(registry: nil, fileRoots: FileArtifactRoots([artifacts]))
         do {
             guard case .catalog(let catalog) = try resolver.resolve("file://" + catalogFolder, deadline: .now + .seconds(10)) else {

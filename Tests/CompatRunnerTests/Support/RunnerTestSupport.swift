@@ -1,0 +1,48 @@
+import CompatCore
+import CompatRunner
+import CompatSimulation
+import Foundation
+import Logging
+
+enum RunnerTestPaths {
+    static let packageRoot: String = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().path
+    static let shared = packageRoot + "/../shared"
+
+    static var paths: RunnerPaths {
+        RunnerPaths(
+            artifacts: packageRoot + "/artifacts", models: packageRoot + "/models",
+            nodeFeatures: packageRoot + "/webhook/node-features/node-features.json"
+        )
+    }
+}
+
+let quietLogger: Logger = {
+    var logger = Logger(label: "compat-run-tests", factory: { _ in SwiftLogNoOpLogHandler() })
+    logger.logLevel = .critical
+    return logger
+}()
+
+/// Runs a plan on the simulated cluster through a webhook started in-process for the session.
+func runSimulated(_ entries: [ExperimentPlan.Entry], seed: UInt64 = 1, mpi: String? = nil) throws -> SessionResult {
+    var options = SessionOptions(seed: seed, paths: RunnerTestPaths.paths, logger: quietLogger)
+    options.mpi = mpi
+    return try ExperimentSession(options: options).run(ExperimentPlan(seed: seed, entries: entries))
+}
+
+func modes(_ names: [String], iterations: Int = 25, architecture: Architecture = .amd64, gpu: Bool = false) -> [ExperimentPlan.Entry] {
+    names.map { ExperimentPlan.Entry(kind: .mode($0), iterations: iterations, architecture: architecture, nodes: 2, gpu: gpu) }
+}
+
+func successes(_ records: [RunRecord], _ group: String) -> Int {
+    records.records(in: group).filter(\.succeeded).count
+}
+
+extension RunRecord {
+    /// The record without the measured latency, which differs between identical runs.
+    var withoutLatency: RunRecord {
+        var copy = self
+        copy.selectionLatencyMilliseconds = nil
+        return copy
+    }
+}

@@ -114,15 +114,15 @@ import Testing
     }
 
     @Test(arguments: [
-        ("", "HPCG CSV is empty: expected a header row"),
+        ("", "HPCG CSV: CSV line 1: the file is empty (a header row is required)"),
         ("a,b\n", "HPCG CSV header has no 'y_actual' column (the figure of merit)"),
         (",y_actual\n", "HPCG CSV header has no '…cpu-model.vendor_id' column (needed to know each instance's architecture)"),
-        (",x.cpu-model.vendor_id,y_actual\nm7g.16xlarge.neoverse-v1-O2.0.0,ARM\n", "HPCG CSV data row 1 has 2 cells, the header has 3"),
+        (",x.cpu-model.vendor_id,y_actual\nm7g.16xlarge.neoverse-v1-O2.0.0,ARM\n", "HPCG CSV: CSV line 2: 2 fields, but the header has 3"),
         (",x.cpu-model.vendor_id,y_actual\nm7g.neoverse-v1-O2,ARM,3\n", "HPCG CSV data row 1: row name 'm7g.neoverse-v1-O2' is not 'instance.build.iteration' (e.g. 'hpc7g.16xlarge.cortex-a72-Og.0.0')"),
         (",x.cpu-model.vendor_id,y_actual\nm7g.16xlarge.neoverse-v1-O2.0.5,ARM,3\n", "HPCG CSV data row 1: row name 'm7g.16xlarge.neoverse-v1-O2.0.5' is not 'instance.build.iteration' (e.g. 'hpc7g.16xlarge.cortex-a72-Og.0.0')"),
         (",x.cpu-model.vendor_id,y_actual\nm7g.16xlarge.neoverse-v1-O2.0.0,ARM,nan\n", "HPCG CSV data row 1 ('m7g.16xlarge.neoverse-v1-O2.0.0'): y_actual 'nan' is not a finite number"),
         (",x.cpu-model.vendor_id,y_actual\nm7g.16xlarge.neoverse-v1-O2.0.0,IBM,3\n", "HPCG CSV data row 1 ('m7g.16xlarge.neoverse-v1-O2.0.0'): unknown CPU vendor 'IBM' (expected ARM, Intel or AMD)"),
-        (",x.cpu-model.vendor_id,y_actual\n\"m7g,3\n", "HPCG CSV: a quoted cell opened on line 2 is never closed"),
+        (",x.cpu-model.vendor_id,y_actual\n\"m7g,3\n", "HPCG CSV: CSV line 2: a quoted field is never closed"),
     ])
     func malformedDataIsRejectedWithAReason(text: String, message: String) {
         #expect(throws: HPCGDataError(message)) { try HPCGMeasurements(csv: text) }

@@ -1,4 +1,5 @@
 import CompatCore
+import CompatModels
 
 /// A training CSV of the AWS HPCG study that cannot be used: what is wrong and where.
 public struct HPCGDataError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -97,11 +98,11 @@ public struct HPCGMeasurements: Sendable {
     public init(csv text: String) throws(HPCGDataError) {
         let table: CSVTable
         do {
-            table = try CSVTable(parsing: text)
+            table = try CSVTable(parsing: Array(text.utf8))
         } catch {
-            throw HPCGDataError("HPCG CSV: a quoted cell opened on line \(error.line) is never closed")
+            throw HPCGDataError("HPCG CSV: \(error)")
         }
-        guard let header = table.rows.first else { throw HPCGDataError("HPCG CSV is empty: expected a header row") }
+        let header = table.header
         guard let fomColumn = header.firstIndex(of: "y_actual") else {
             throw HPCGDataError("HPCG CSV header has no 'y_actual' column (the figure of merit)")
         }
@@ -110,11 +111,8 @@ public struct HPCGMeasurements: Sendable {
         }
         var observations: [HPCGObservation] = []
         var architectures: [String: Architecture] = [:]
-        for (offset, row) in table.rows.dropFirst().enumerated() {
+        for (offset, row) in table.rows.enumerated() {
             let rowNumber = offset + 1
-            guard row.count == header.count else {
-                throw HPCGDataError("HPCG CSV data row \(rowNumber) has \(row.count) cells, the header has \(header.count)")
-            }
             let name = row[0]
             let parts = name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
             guard parts.count >= 4, let build = HPCGBuild(name: parts[parts.count - 3]),

@@ -106,7 +106,7 @@ public final class ArtifactCache: Sendable {
         if let cached { return Result(artifact: cached, source: .cache) }
 
         do {
-            let pulled = try client.pullArtifact(reference, acceptedLayerTypes: configuration.acceptedLayerTypes)
+            let pulled = try client.pullCompatibilityArtifact(reference, acceptedLayerTypes: configuration.acceptedLayerTypes)
             store(pulled, digestKey: reference.digest ?? pulled.manifestDigest, tagKey: tagKey)
             return Result(artifact: pulled, source: .registry)
         } catch {

@@ -113,7 +113,7 @@ let package = Package(
         .testTarget(name: "CompatAdmissionTests", dependencies: ["CompatAdmission", "CompatCore", "CompatModels"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "CompatSimulationTests", dependencies: ["CompatSimulation", "CompatCore", "CompatModels"], swiftSettings: swiftSettings),
         .testTarget(name: "CompatTransportTests", dependencies: ["CompatTransport"], swiftSettings: swiftSettings),
-        .testTarget(name: "CompatRegistryTests", dependencies: ["CompatRegistry", "CompatTransport", "CompatCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "CompatRegistryTests", dependencies: ["CompatRegistry", "CompatTransport", "CompatCore", "compat"], swiftSettings: swiftSettings),
         .testTarget(name: "CompatKubeTests", dependencies: ["CompatKube", "CompatTransport", "CompatCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CompatWebhookTests",

@@ -16,6 +16,7 @@ struct Compat: ParsableCommand {
             ClassifyLogCommand.self,
             PredictCommand.self,
             ModelCommand.self,
+            ArtifactCommand.self,
         ]
     )
 }

@@ -126,7 +126,7 @@ struct CompatRun: ParsableCommand {
             let total = plan.entries.reduce(0) { $0 + $1.iterations }
             let bar = ProgressBar(total: total, isTerminal: isTerminal)
             let result = try ExperimentSession(options: options).run(plan) { completed, _, note in
-                FileHandle.standardError.write(Data((bar.render(completed: completed, note: note) + (isTerminal ? "" : "\n")).utf8))
+                FileHandle.standardError.write(Data(bar.render(completed: completed, note: note).utf8))
             }
             FileHandle.standardError.write(Data(bar.finish().utf8))
             let written = try ExperimentReport.write(result, to: outdir)

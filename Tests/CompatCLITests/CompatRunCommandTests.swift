@@ -18,7 +18,7 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: outdir + "/results.csv"))
         #expect(FileManager.default.fileExists(atPath: outdir + "/logs/descriptive-basic/lammps-4-size-2.log"))
         // Not a terminal: plain progress lines on stderr.
-        #expect(result.stderr.contains("[5/5] descriptive-basic"))
+        #expect(result.stderr.contains("[5/5] descriptive-basic 4: success\n"))
     }
 
     @Test func jsonOutputIsTheResultsDocument() throws {

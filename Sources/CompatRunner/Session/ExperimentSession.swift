@@ -75,7 +75,8 @@ public final class ExperimentSession {
         self.options = options
     }
 
-    /// Runs every entry in order. `progress` is called after each run with (completed, total, note).
+    /// Runs every entry in order. `progress` is called after each run with (completed, total, a note
+    /// naming the run and its outcome).
     public func run(_ plan: ExperimentPlan, progress: (Int, Int, String) -> Void = { _, _, _ in }) throws -> SessionResult {
         var result = SessionResult()
         let total = plan.entries.reduce(0) { $0 + $1.iterations }
@@ -86,9 +87,9 @@ public final class ExperimentSession {
                 guard let mode = SelectionMode(rawValue: name) else {
                     throw ExperimentError("unknown mode '\(name)'; use one of \(SelectionMode.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
-                try runLAMMPS(mode: mode, entry: entry, into: &result) { progress(before + $0, total, name) }
+                try runLAMMPS(mode: mode, entry: entry, into: &result) { progress(before + $0, total, $1) }
             case .model(let name):
-                try runModel(strategy: name, entry: entry, into: &result) { progress(before + $0, total, "model \(name)") }
+                try runModel(strategy: name, entry: entry, into: &result) { progress(before + $0, total, $1) }
             }
         }
         return result
@@ -96,7 +97,7 @@ public final class ExperimentSession {
 
     // MARK: LAMMPS
 
-    private func runLAMMPS(mode: SelectionMode, entry: ExperimentPlan.Entry, into result: inout SessionResult, done: (Int) -> Void) throws {
+    private func runLAMMPS(mode: SelectionMode, entry: ExperimentPlan.Entry, into result: inout SessionResult, done: (Int, String) -> Void) throws {
         guard let node = NodeType.standard(for: entry.architecture, gpu: entry.gpu) else {
             throw ExperimentError("the simulated cluster has no \(entry.architecture) node type\(entry.gpu ? " with a GPU" : ""); drop --gpu or use --arch amd64")
         }
@@ -125,8 +126,9 @@ public final class ExperimentSession {
         let experiment = LAMMPSExperiment(template: template, catalog: catalog, views: views, admission: AdmissionRoundTrip(transport: transport), backend: backend)
         let first = result.records.filter { $0.group == mode.rawValue }.count
         for iteration in first..<(first + entry.iterations) {
-            result.records.append(try experiment.run(mode: mode, iteration: iteration, architecture: entry.architecture, seed: options.seed))
-            done(iteration - first + 1)
+            let record = try experiment.run(mode: mode, iteration: iteration, architecture: entry.architecture, seed: options.seed)
+            result.records.append(record)
+            done(iteration - first + 1, "\(mode.rawValue) \(iteration): \(record.reason)")
         }
         if let simulated {
             result.logs += simulated.logs.map { RunLog(group: $0.mode.rawValue, name: $0.name, text: $0.log) }
@@ -135,7 +137,7 @@ public final class ExperimentSession {
 
     // MARK: Models
 
-    private func runModel(strategy: String, entry: ExperimentPlan.Entry, into result: inout SessionResult, done: (Int) -> Void) throws {
+    private func runModel(strategy: String, entry: ExperimentPlan.Entry, into result: inout SessionResult, done: (Int, String) -> Void) throws {
         let nodes = try options.paths.loadNodeFeatures()
         let backend: any HPCGBackend
         var skip: Set<String> = []
@@ -162,8 +164,9 @@ public final class ExperimentSession {
         let experiment = ModelExperiment(template: template, admission: AdmissionRoundTrip(transport: transport), backend: backend)
         let first = result.records.filter { $0.group == strategy }.count
         for iteration in first..<(first + entry.iterations) {
-            result.records.append(try experiment.run(strategy: strategy, iteration: iteration, seed: options.seed))
-            done(iteration - first + 1)
+            let record = try experiment.run(strategy: strategy, iteration: iteration, seed: options.seed)
+            result.records.append(record)
+            done(iteration - first + 1, "model \(strategy) \(iteration): \(record.node) \(record.figureOfMerit.map { String(format: "%.2f", $0) } ?? "\(record.reason)")")
         }
     }
 

@@ -111,7 +111,9 @@ public struct AdmissionController: Sendable {
     ) throws(AdmissionDenial) -> AdmissionOutcome {
         let contract = try SelectionContract(annotations: annotations)
         let nodeSelector = try target.nodeSelector()
-        let resolution = nodeResolver.resolve(nodeSelector: nodeSelector, selectorField: target.kind.nodeSelectorField, nodes: nodes)
+        let resolution = nodeResolver.resolve(
+            nodeSelector: nodeSelector, selectorField: target.kind.nodeSelectorField, nodes: nodes, explainingDifferences: contract.model == nil
+        )
         if contract.model == nil, let problem = resolution.problem {
             throw AdmissionDenial(.invalid, problem.description)
         }

@@ -46,6 +46,17 @@ import Testing
         ))
     }
 
+    /// Model-based choice scores nodes one by one: the disagreement is detected but not itemised.
+    @Test func heterogeneityWithoutExplanationKeepsTheCandidatesAndReason() throws {
+        let nodes = try EKSNodes.all()
+        let resolution = resolver.resolve(nodeSelector: [:], selectorField: "spec.nodeSelector", nodes: nodes, explainingDifferences: false)
+        let problem = try #require(resolution.problem)
+        #expect(problem.reason == .heterogeneousCluster)
+        #expect(resolution.candidates.count == 25)
+        #expect(problem.differences.isEmpty)
+        #expect(problem.suggestion == nil)
+    }
+
     @Test func instanceTypeNodeSelectorResolvesToThatNode() throws {
         let resolution = resolve([instanceType: "hpc7g.16xlarge"], try EKSNodes.all())
         let features = try #require(resolution.features)

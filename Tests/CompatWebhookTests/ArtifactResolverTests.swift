@@ -27,8 +27,10 @@ final class StubRegistry: RegistryArtifactFetching {
 @Suite struct ArtifactResolverTests {
     static let deadline = ContinuousClock.now + .seconds(30)
 
-    static func resolver(roots: [String] = [TestPaths.packageRoot, NSTemporaryDirectory()], registry: StubRegistry? = nil) -> ArtifactResolver {
-        ArtifactResolver(registry: registry, fileRoots: FileArtifactRoots(roots))
+    static func resolver(
+        roots: [String] = [TestPaths.packageRoot, NSTemporaryDirectory()], registry: StubRegistry? = nil, revalidation: Duration = .seconds(1)
+    ) -> ArtifactResolver {
+        ArtifactResolver(registry: registry, fileRoots: FileArtifactRoots(roots), fileRevalidationInterval: revalidation)
     }
 
     static func refusal(_ resolver: ArtifactResolver, _ reference: String) -> SelectionRefusal? {
@@ -107,12 +109,29 @@ final class StubRegistry: RegistryArtifactFetching {
         let folder = try TemporaryDirectory()
         defer { folder.cleanUp() }
         let path = try folder.write("spec.yaml", eksRulesSpec)
-        let resolver = Self.resolver()
+        let resolver = Self.resolver(revalidation: .zero)
         guard case .rules(let first) = try resolver.resolve("file://" + path, deadline: Self.deadline) else { Issue.record("expected rules"); return }
         #expect(first.compatibilities.first?.tag == "ghcr.io/example/lammps:sve")
         try folder.write("spec.yaml", eksRulesSpec.replacingOccurrences(of: "lammps:sve", with: "lammps:sve2"))
         guard case .rules(let second) = try resolver.resolve("file://" + path, deadline: Self.deadline) else { Issue.record("expected rules"); return }
         #expect(second.compatibilities.first?.tag == "ghcr.io/example/lammps:sve2")
+    }
+
+    /// Within the revalidation interval the file is not looked at again; after it, the edit is seen.
+    @Test func editIsSeenOnceTheRevalidationIntervalHasPassed() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.cleanUp() }
+        let path = try folder.write("spec.yaml", eksRulesSpec)
+        let resolver = Self.resolver(revalidation: .milliseconds(1500))
+        func firstTag() throws -> String? {
+            guard case .rules(let spec) = try resolver.resolve("file://" + path, deadline: Self.deadline) else { return nil }
+            return spec.compatibilities.first?.tag
+        }
+        #expect(try firstTag() == "ghcr.io/example/lammps:sve")
+        try folder.write("spec.yaml", eksRulesSpec.replacingOccurrences(of: "lammps:sve", with: "lammps:sve2"))
+        #expect(try firstTag() == "ghcr.io/example/lammps:sve")
+        Thread.sleep(forTimeInterval: 1.6)
+        #expect(try firstTag() == "ghcr.io/example/lammps:sve2")
     }
 
     @Test func registryLayersDispatchOnMediaTypeNotContent() throws {
@@ -137,7 +156,7 @@ final class StubRegistry: RegistryArtifactFetching {
             "example.org/catalog:v1": (CatalogMediaType.manifestList, "images:\n  - name: example.org/lammps:b\n    artifact: example.org/lammps:b-compspec\n"),
             "example.org/lammps:b-compspec": ("application/org.supercontainers.compspec", spec),
         ])
-        let resolver = Self.resolver(registry: registry)
+        let resolver = Self.resolver(registry: registry, revalidation: .zero)
         for _ in 0..<2 {
             guard case .catalog(let catalog) = try resolver.resolve("example.org/catalog:v1", deadline: Self.deadline) else {
                 Issue.record("expected a catalog"); return
@@ -145,6 +164,11 @@ final class StubRegistry: RegistryArtifactFetching {
             #expect(catalog.images.first?.attributes.operatingSystem?.version == Version("22.04"))
         }
         #expect(registry.fetches == 4)
+        // With a revalidation interval, a catalog resolved moments ago is served without fetching its members.
+        let remembering = Self.resolver(registry: registry)
+        _ = try remembering.resolve("example.org/catalog:v1", deadline: Self.deadline)
+        _ = try remembering.resolve("example.org/catalog:v1", deadline: Self.deadline)
+        #expect(registry.fetches == 4 + 3)
     }
 
     @Test func ociReferenceWithoutRegistryAccessIsUnavailable() throws {

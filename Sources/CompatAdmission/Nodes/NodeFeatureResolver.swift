@@ -55,7 +55,12 @@ public struct NodeFeatureResolver: Sendable {
     /// - Parameters:
     ///   - nodeSelector: The object's nodeSelector; empty when it has none.
     ///   - selectorField: Where that selector lives in the object (`spec.nodeSelector`), for messages.
-    public func resolve(nodeSelector: [String: String], selectorField: String, nodes: [ClusterNode]) -> NodeFeatureResolution {
+    ///   - explainingDifferences: Whether a disagreement among the nodes is itemised (the differing labels
+    ///     and a nodeSelector suggestion). Model-based choice scores the nodes one by one and never reports
+    ///     the disagreement, so it skips that work.
+    public func resolve(
+        nodeSelector: [String: String], selectorField: String, nodes: [ClusterNode], explainingDifferences: Bool = true
+    ) -> NodeFeatureResolution {
         func failure(_ reason: NodeResolutionProblem.Reason, candidates: [ClusterNode] = [], nodeNames: [String] = [],
                      differences: [LabelDifference] = [], suggestion: String? = nil) -> NodeFeatureResolution {
             NodeFeatureResolution(candidates: candidates, outcome: .failure(NodeResolutionProblem(
@@ -74,22 +79,34 @@ public struct NodeFeatureResolver: Sendable {
                 return matches.isEmpty ? failure(.noMatchingNode) : failure(.onlyCordonedMatches, nodeNames: matches.map(\.name))
             }
         }
-        let differences = differences(among: candidates)
-        guard differences.isEmpty else {
-            return failure(
-                nodeSelector.isEmpty ? .heterogeneousCluster : .ambiguousNodeSelector, candidates: candidates,
-                nodeNames: candidates.map(\.name), differences: differences,
-                suggestion: suggestion(differences, candidates: candidates)
+        guard !agree(candidates) else {
+            var shared = candidates[0].labels
+            for node in candidates.dropFirst() {
+                shared = shared.filter { node.labels[$0.key] == $0.value }
+            }
+            return NodeFeatureResolution(
+                candidates: candidates,
+                outcome: .success(ResolvedNodeFeatures(labels: shared, nodeNames: candidates.map(\.name)))
             )
         }
-        var shared = candidates[0].labels
-        for node in candidates.dropFirst() {
-            shared = shared.filter { node.labels[$0.key] == $0.value }
-        }
-        return NodeFeatureResolution(
-            candidates: candidates,
-            outcome: .success(ResolvedNodeFeatures(labels: shared, nodeNames: candidates.map(\.name)))
+        let reason: NodeResolutionProblem.Reason = nodeSelector.isEmpty ? .heterogeneousCluster : .ambiguousNodeSelector
+        guard explainingDifferences else { return failure(reason, candidates: candidates, nodeNames: candidates.map(\.name)) }
+        let differences = differences(among: candidates)
+        return failure(
+            reason, candidates: candidates, nodeNames: candidates.map(\.name), differences: differences,
+            suggestion: suggestion(differences, candidates: candidates)
         )
+    }
+
+    /// Whether every node carries the same compatibility-relevant labels as the first (the common case,
+    /// checked without building the itemised ``differences(among:)``).
+    private func agree(_ nodes: [ClusterNode]) -> Bool {
+        guard let first = nodes.first else { return true }
+        let relevant = first.labels.filter { policy.isRelevant($0.key) }
+        return nodes.dropFirst().allSatisfy { node in
+            relevant.allSatisfy { node.labels[$0.key] == $0.value }
+                && node.labels.count(where: { policy.isRelevant($0.key) }) == relevant.count
+        }
     }
 
     /// A `key=value` entry whose nodes all agree: the instance type first (the usual way to pick a kind

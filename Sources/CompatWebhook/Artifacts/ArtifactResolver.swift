@@ -69,10 +69,23 @@ public final class ArtifactResolver: Sendable {
     /// Names a catalog folder's list may have, in the order they are looked for.
     public static let catalogListNames = ["manifests.yaml", "manifests.yml", "manifests.json"]
 
-    public init(registry: (any RegistryArtifactFetching)?, fileRoots: FileArtifactRoots, cacheCapacity: Int = 256) {
+    /// How long a `file://` lookup (path admission, stat, a catalog's member list) is reused before the
+    /// files are checked again: a changed file is noticed within this interval, and a busy webhook does
+    /// not stat every catalog member on every admission.
+    public let fileRevalidationInterval: Duration
+    private let recentFiles: RecentLookups<Located>
+    private let recentCatalogs: RecentLookups<String>
+
+    public init(
+        registry: (any RegistryArtifactFetching)?, fileRoots: FileArtifactRoots, cacheCapacity: Int = 256,
+        fileRevalidationInterval: Duration = .seconds(1)
+    ) {
         self.registry = registry
         self.fileRoots = fileRoots
+        self.fileRevalidationInterval = fileRevalidationInterval
         cache = DecodedArtifactCache(capacity: cacheCapacity)
+        recentFiles = RecentLookups(lifetime: fileRevalidationInterval)
+        recentCatalogs = RecentLookups(lifetime: fileRevalidationInterval)
     }
 
     /// The decoded artifact at `reference` (an annotation value).
@@ -131,12 +144,18 @@ public final class ArtifactResolver: Sendable {
     private func catalog(
         listedIn list: Located, manifests: ImageManifestList, deadline: ContinuousClock.Instant
     ) throws(SelectionRefusal) -> SelectionArtifact {
+        if let catalogKey = recentCatalogs.value(for: list.key), case .artifact(let artifact)? = cache.value(for: catalogKey) {
+            return artifact
+        }
         var members: [String: Located] = [:]
         for entry in manifests.images where members[entry.artifact] == nil {
             members[entry.artifact] = try locateMember(entry.artifact, of: list, deadline: deadline)
         }
         let catalogKey = "catalog(" + list.key + ";" + members.keys.sorted().compactMap { members[$0]?.key }.joined(separator: ";") + ")"
-        if case .artifact(let artifact)? = cache.value(for: catalogKey) { return artifact }
+        if case .artifact(let artifact)? = cache.value(for: catalogKey) {
+            recentCatalogs.store(catalogKey, for: list.key)
+            return artifact
+        }
 
         var specs: [String: CompatibilitySpec] = [:]
         for (reference, member) in members {
@@ -163,6 +182,7 @@ public final class ArtifactResolver: Sendable {
         }
         let artifact = SelectionArtifact.catalog(catalog)
         cache.store(.artifact(artifact), for: catalogKey)
+        recentCatalogs.store(catalogKey, for: list.key)
         return artifact
     }
 
@@ -224,37 +244,44 @@ public final class ArtifactResolver: Sendable {
             let bytes = fetched.bytes
             return Located(key: fetched.digest, origin: fetched.origin, mediaType: fetched.mediaType, read: { bytes })
         case .file(let requested):
-            guard !fileRoots.directories.isEmpty else {
-                throw SelectionRefusal(
-                    .invalidRequest,
-                    "file:// artifacts are disabled in this webhook (it was started without --file-artifact-root); use an OCI reference"
-                )
-            }
-            guard let path = fileRoots.admit(requested) else {
-                throw SelectionRefusal(
-                    .invalidRequest,
-                    "\(ArtifactAddress.file(requested))\(context) is outside the webhook's artifact roots "
-                        + "(\(fileRoots.directories.joined(separator: ", "))); move the artifact there"
-                )
-            }
-            guard let stamp = FileStamp(path: path) else {
-                throw SelectionRefusal(.artifactUnavailable, "\(ArtifactAddress.file(requested))\(context) does not exist; check the path")
-            }
-            if stamp.isDirectory {
-                for name in Self.catalogListNames {
-                    let list = path + "/" + name
-                    if let listStamp = FileStamp(path: list), listStamp.isRegularFile {
-                        return fileLocated(list, stamp: listStamp, folder: path, kindHint: .manifestList)
-                    }
-                }
-                throw SelectionRefusal(
-                    .artifactUnavailable,
-                    "catalog folder \(ArtifactAddress.file(path))\(context) has no \(Self.catalogListNames.joined(separator: " or ")); "
-                        + "add the image list there"
-                )
-            }
-            return fileLocated(path, stamp: stamp, folder: (path as NSString).deletingLastPathComponent, kindHint: nil)
+            if let recent = recentFiles.value(for: requested) { return recent }
+            let located = try locateFile(requested, context: context)
+            recentFiles.store(located, for: requested)
+            return located
         }
+    }
+
+    private func locateFile(_ requested: String, context: String) throws(SelectionRefusal) -> Located {
+        guard !fileRoots.directories.isEmpty else {
+            throw SelectionRefusal(
+                .invalidRequest,
+                "file:// artifacts are disabled in this webhook (it was started without --file-artifact-root); use an OCI reference"
+            )
+        }
+        guard let path = fileRoots.admit(requested) else {
+            throw SelectionRefusal(
+                .invalidRequest,
+                "\(ArtifactAddress.file(requested))\(context) is outside the webhook's artifact roots "
+                    + "(\(fileRoots.directories.joined(separator: ", "))); move the artifact there"
+            )
+        }
+        guard let stamp = FileStamp(path: path) else {
+            throw SelectionRefusal(.artifactUnavailable, "\(ArtifactAddress.file(requested))\(context) does not exist; check the path")
+        }
+        if stamp.isDirectory {
+            for name in Self.catalogListNames {
+                let list = path + "/" + name
+                if let listStamp = FileStamp(path: list), listStamp.isRegularFile {
+                    return fileLocated(list, stamp: listStamp, folder: path, kindHint: .manifestList)
+                }
+            }
+            throw SelectionRefusal(
+                .artifactUnavailable,
+                "catalog folder \(ArtifactAddress.file(path))\(context) has no \(Self.catalogListNames.joined(separator: " or ")); "
+                    + "add the image list there"
+            )
+        }
+        return fileLocated(path, stamp: stamp, folder: (path as NSString).deletingLastPathComponent, kindHint: nil)
     }
 
     private func fileLocated(_ path: String, stamp: FileStamp, folder: String, kindHint: ArtifactKind?) -> Located {
@@ -350,6 +377,37 @@ final class DecodedArtifactCache: Sendable {
                 state.entries.removeValue(forKey: oldest)
             }
             state.entries[key] = (value, state.counter)
+        }
+    }
+}
+
+/// Values looked up recently, reused for `lifetime` (then looked up again). Bounded: cleared when it
+/// holds more than `capacity` keys, which only a flood of distinct references can cause.
+final class RecentLookups<Value: Sendable>: Sendable {
+    private let entries = Mutex<[String: (value: Value, until: ContinuousClock.Instant)]>([:])
+    let lifetime: Duration
+    let capacity: Int
+
+    init(lifetime: Duration, capacity: Int = 4096) {
+        self.lifetime = lifetime
+        self.capacity = capacity
+    }
+
+    func value(for key: String) -> Value? {
+        guard lifetime > .zero else { return nil }
+        let now = ContinuousClock.now
+        return entries.withLock { entries in
+            guard let entry = entries[key], now < entry.until else { return nil }
+            return entry.value
+        }
+    }
+
+    func store(_ value: Value, for key: String) {
+        guard lifetime > .zero else { return }
+        let until = ContinuousClock.now + lifetime
+        entries.withLock { entries in
+            if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
+            entries[key] = (value, until)
         }
     }
 }

@@ -31,9 +31,14 @@ public struct CompatibilityLabelPolicy: Sendable, Hashable {
 
     public func isRelevant(_ key: String) -> Bool {
         if exactKeys.contains(key) { return true }
-        guard let slash = key.firstIndex(of: "/") else { return false }
-        let domain = key[..<slash]
-        return featureDomains.contains { domain == $0 || domain.hasSuffix("." + $0) }
+        let bytes = key.utf8
+        guard let slash = bytes.firstIndex(of: UInt8(ascii: "/")) else { return false }
+        let domain = bytes[..<slash]
+        return featureDomains.contains { feature in
+            let suffix = feature.utf8
+            guard domain.count >= suffix.count, domain.suffix(suffix.count).elementsEqual(suffix) else { return false }
+            return domain.count == suffix.count || domain[domain.index(domain.endIndex, offsetBy: -suffix.count - 1)] == UInt8(ascii: ".")
+        }
     }
 }
 
@@ -101,7 +106,7 @@ public struct NodeFeatureResolver: Sendable {
     /// Whether every node carries the same compatibility-relevant labels as the first (the common case,
     /// checked without building the itemised ``differences(among:)``).
     private func agree(_ nodes: [ClusterNode]) -> Bool {
-        guard let first = nodes.first else { return true }
+        guard nodes.count > 1, let first = nodes.first else { return true }
         let relevant = first.labels.filter { policy.isRelevant($0.key) }
         return nodes.dropFirst().allSatisfy { node in
             relevant.allSatisfy { node.labels[$0.key] == $0.value }

@@ -19,5 +19,9 @@ run: build
 test: deps
 	$(SWIFT) test
 
+## Benchmarks side by side, written to benchmarks/RESULTS.md (release builds, loopback only).
+bench: deps
+	benchmarks/run.sh
+
 clean:
 	rm -rf .build out

@@ -58,6 +58,12 @@ extension JSONValue {
     /// Writes `s` as a JSON string literal, escaping what RFC 8259 requires.
     public static func writeQuoted(_ s: String, to out: inout String) {
         out += "\""
+        // Most strings need no escape: append them whole instead of scalar by scalar.
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            out += s
+            out += "\""
+            return
+        }
         for scalar in s.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""

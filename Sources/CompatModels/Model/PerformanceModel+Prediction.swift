@@ -85,7 +85,11 @@ extension PerformanceModel {
     /// (Swift never contracts them into a fused multiply-add), so the result is bit-identical to the
     /// reference. `nil` when an input cannot be read (see ``assess(_:)`` for why).
     public func predict(_ labels: [String: String]) -> Double? {
-        guard let columns = encode(labels).columns else { return nil }
+        encode(labels).columns.map(predict(columns:))
+    }
+
+    /// The summation of ``predict(_:)`` over already encoded columns.
+    private func predict(columns: [Double]) -> Double {
         var accumulator = 0.0
         for term in terms {
             var product = 1.0
@@ -99,10 +103,10 @@ extension PerformanceModel {
     /// The prediction together with the reasons it cannot be computed or should not be trusted.
     public func assess(_ labels: [String: String]) -> ModelAssessment {
         let encoded = encode(labels)
-        guard encoded.columns != nil else {
+        guard let columns = encoded.columns else {
             return ModelAssessment(prediction: nil, inputProblems: encoded.problems, outOfDistribution: [], inputCombinationSeen: nil)
         }
-        let values = inputs.map { labels[$0.name] ?? "" }
+        let values = encoded.values
         var findings: [DistributionFinding] = []
         for (index, input) in inputs.enumerated() {
             if let categories = input.categories, !categories.contains(where: { sameLabelBytes($0, values[index]) }) {
@@ -115,7 +119,7 @@ extension PerformanceModel {
             findings += unseenPairs(values: values, seen: seen, alreadyUnknown: Set(findings.flatMap(\.inputs)))
         }
         return ModelAssessment(
-            prediction: predict(labels), inputProblems: [], outOfDistribution: findings, inputCombinationSeen: combinationSeen
+            prediction: predict(columns: columns), inputProblems: [], outOfDistribution: findings, inputCombinationSeen: combinationSeen
         )
     }
 
@@ -136,15 +140,20 @@ extension PerformanceModel {
         return findings
     }
 
-    /// The encoded columns, or the problems that prevent encoding.
-    private func encode(_ labels: [String: String]) -> (columns: [Double]?, problems: [InputProblem]) {
+    /// The encoded columns (or the problems that prevent encoding) and each input's value (`""` when
+    /// missing). Each label is looked up once per input, not once per column.
+    private func encode(_ labels: [String: String]) -> (columns: [Double]?, values: [String], problems: [InputProblem]) {
         var problems: [InputProblem] = []
-        var numbers: [Int: Double] = [:]
+        var values: [String] = []
+        values.reserveCapacity(inputs.count)
+        var numbers = [Double](repeating: 0, count: inputs.count)
         for (index, input) in inputs.enumerated() {
             guard let value = labels[input.name] else {
                 problems.append(InputProblem(input: input.name, reason: .missing))
+                values.append("")
                 continue
             }
+            values.append(value)
             if case .numeric = input.kind {
                 guard let number = Double(value), number.isFinite else {
                     problems.append(InputProblem(input: input.name, value: value, reason: .notANumber))
@@ -153,21 +162,21 @@ extension PerformanceModel {
                 numbers[index] = number
             }
         }
-        guard problems.isEmpty else { return (nil, problems) }
+        guard problems.isEmpty else { return (nil, values, problems) }
         let columns = features.map { feature -> Double in
             switch feature.encoding {
             case .oneHot(let category):
-                return labels[inputs[feature.input].name].map { sameLabelBytes($0, category) } == true ? 1.0 : 0.0
+                return sameLabelBytes(values[feature.input], category) ? 1.0 : 0.0
             case .standardize(let mean, let scale):
-                return ((numbers[feature.input] ?? 0) - mean) / scale
+                return (numbers[feature.input] - mean) / scale
             }
         }
-        return (columns, [])
+        return (columns, values, [])
     }
 }
 
 /// Label values compare byte for byte, as the format requires: Swift's `String ==` uses canonical
 /// equivalence, which would call "é" (one scalar) and "é" (two scalars) equal.
 func sameLabelBytes(_ a: String, _ b: String) -> Bool {
-    a.utf8.elementsEqual(b.utf8)
+    a.utf8.count == b.utf8.count && a.utf8.elementsEqual(b.utf8)
 }

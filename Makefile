@@ -23,5 +23,9 @@ test: deps
 bench: deps
 	benchmarks/run.sh
 
+## libFuzzer targets (fuzz/) for FUZZ_SECONDS each (default 60); crashes land in fuzz/findings/.
+fuzz: deps
+	scripts/fuzz.sh
+
 clean:
 	rm -rf .build out

@@ -115,16 +115,8 @@ import Testing
 
     @Test func fetchTimeoutBoundsASilentRegistry() throws {
         let port = try freeLoopbackPort()
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(listener) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = port.bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        try #require(bound == 0 && listen(listener, 4) == 0)
+        let listener = try SilentLoopbackListener(port: port)
+        defer { listener.close() }
         let host = "127.0.0.1:\(port)"
         let client = RegistryClient(configuration: .init(insecureRegistries: [host], fetchTimeout: .seconds(1)), logger: quietLogger)
 
@@ -133,5 +125,28 @@ import Testing
         } throws: { error in
             (error as? RegistryError)?.kind == .transport(.timeout)
         }
+    }
+
+    /// The registry stops answering (a listener on its port that accepts nothing): the cached artifact is
+    /// served as stale once the fetch timeout passes, so an admission still completes within its budget.
+    @Test func silentRegistryServesTheCachedArtifactAfterTheFetchTimeout() throws {
+        let registry = try RegistryProcess()
+        defer { registry.stop() }
+        let spec = try shippedCompspec()
+        try pushCompspec(spec, to: registry, tag: "slow")
+        let reference = try ImageReference.parse("\(registry.host)/rse-ops/lammps-matrix:slow")
+        let cache = ArtifactCache(client: client(for: registry, timeout: .seconds(1)), configuration: .init(tagTTL: .zero), logger: quietLogger)
+        #expect(try cache.artifact(for: reference).source == .registry)
+
+        registry.kill()
+        let listener = try SilentLoopbackListener(port: registry.port)
+        defer { listener.close() }
+        let during = try cache.artifact(for: reference)
+        #expect(during.artifact.bytes == spec)
+        guard case .staleCache(let error) = during.source else {
+            Issue.record("expected a stale result, got \(during.source)")
+            return
+        }
+        #expect(error.kind == .transport(.timeout))
     }
 }

@@ -1,5 +1,8 @@
 import CompatRegistry
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The package root (three levels above this file's folder) and the shared data beside it.
 let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -29,4 +32,28 @@ func pushCompspec(_ bytes: [UInt8], to registry: RegistryProcess, repository: St
         subject: subject, created: created
     )
     return try client(for: registry).push(artifact, to: reference)
+}
+
+/// A socket listening on 127.0.0.1:`port` that never accepts or answers: a registry that hangs.
+final class SilentLoopbackListener {
+    private let descriptor: Int32
+
+    init(port: UInt16) throws {
+        descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var reuse: Int32 = 1
+        setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0, listen(descriptor, 4) == 0 else {
+            Glibc.close(descriptor)
+            throw POSIXError(.EADDRINUSE)
+        }
+    }
+
+    func close() { Glibc.close(descriptor) }
 }

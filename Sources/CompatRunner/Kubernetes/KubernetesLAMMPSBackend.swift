@@ -142,7 +142,9 @@ public final class KubernetesLAMMPSBackend: LAMMPSBackend, LAMMPSRunLogSource {
             }
             guard let leader = Self.leader(of: pods, miniCluster: name) else { return nil }
             lastSeen = leader
-            return ["Running", "Succeeded", "Failed"].contains(leader["status"]?["phase"]?.stringValue ?? "") ? leader : nil
+            // (No `? leader : nil`: JSONValue is nil-literal expressible, so that `nil` would be `.null`.)
+            guard ["Running", "Succeeded", "Failed"].contains(leader["status"]?["phase"]?.stringValue ?? "") else { return nil }
+            return leader
         }
         if let leader { return leader }
         guard let lastSeen, let podName = lastSeen["metadata"]?["name"]?.stringValue else {

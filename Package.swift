@@ -130,7 +130,7 @@ let package = Package(
         .testTarget(name: "CompatCLITests", dependencies: ["compat", "compat-webhook", "compat-run"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CompatRunnerTests",
-            dependencies: ["CompatRunner", "CompatSimulation", "CompatCore", "CompatModels", "CompatWebhook", "CompatTransport"],
+            dependencies: ["CompatRunner", "CompatSimulation", "CompatCore", "CompatModels", "CompatWebhook", "CompatTransport", "CompatKube"],
             swiftSettings: swiftSettings
         ),
     ]

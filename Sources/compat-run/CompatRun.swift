@@ -55,6 +55,21 @@ struct CompatRun: ParsableCommand {
     @Option(help: "Where jobs run: sim (embedded simulated cluster) or kubernetes.")
     var backend = "sim"
 
+    @Option(help: "Kubeconfig for --backend kubernetes (default: KUBECONFIG, the in-cluster service account, ~/.kube/config).")
+    var kubeconfig: String?
+
+    @Option(help: "Kubeconfig context for --backend kubernetes (default: its current-context).")
+    var context: String?
+
+    @Option(help: "Namespace the MiniClusters and Pods are created in (--backend kubernetes).")
+    var namespace = "default"
+
+    @Option(help: "Seconds a job may take to start running on the cluster: scheduling, image pulls (--backend kubernetes).")
+    var startTimeout = 600
+
+    @Option(help: "Seconds a started job may run before it is stopped and deleted (--backend kubernetes).")
+    var runTimeout = 1800
+
     @Option(help: "URL of a running webhook's mutate endpoint, instead of starting one (needs --ca).")
     var webhook: String?
 
@@ -92,6 +107,7 @@ struct CompatRun: ParsableCommand {
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level '\(logLevel)' is not a log level") }
         guard ["sim", "kubernetes"].contains(backend) else { throw ValidationError("--backend must be sim or kubernetes, not '\(backend)'") }
         guard (1...100_000).contains(iterations) else { throw ValidationError("--iters must be between 1 and 100000") }
+        guard startTimeout > 0, runTimeout > 0 else { throw ValidationError("--start-timeout and --run-timeout must be positive numbers of seconds") }
         guard (webhook == nil) == (ca == nil) else { throw ValidationError("--webhook and --ca go together: the CA verifies that webhook") }
         if plan != nil, !modes.isEmpty || !models.isEmpty {
             throw ValidationError("--plan lists its own experiments; drop --mode and --model")
@@ -120,7 +136,9 @@ struct CompatRun: ParsableCommand {
             if let webhook, let ca { options.webhook = .external(url: webhook, caFile: ca) }
             if backend == "kubernetes" {
                 try confirmSpending(plan, paths: paths)
-                throw ValidationError("--backend kubernetes is not available in this build")
+                let timeouts = KubernetesTimeouts(start: .seconds(startTimeout), run: .seconds(runTimeout))
+                options.backend = .kubernetes(
+                    try KubernetesBackends.connect(kubeconfig: kubeconfig, context: context, namespace: namespace, timeouts: timeouts, logger: logger))
             }
             let isTerminal = isatty(STDERR_FILENO) == 1
             let total = plan.entries.reduce(0) { $0 + $1.iterations }

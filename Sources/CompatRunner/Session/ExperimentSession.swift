@@ -112,15 +112,11 @@ public final class ExperimentSession {
         let (transport, stop) = try connect(nodes: [node.nodeLabels], views: views)
         defer { stop() }
         let backend: any LAMMPSBackend
-        let simulated: SimulatedLAMMPSBackend?
         switch options.backend {
         case .simulated:
-            let sim = SimulatedLAMMPSBackend(node: node, requiredMPIABI: requiredMPI?.abiFamily, seed: options.seed)
-            backend = sim
-            simulated = sim
+            backend = SimulatedLAMMPSBackend(node: node, requiredMPIABI: requiredMPI?.abiFamily, seed: options.seed)
         case .kubernetes(let factory):
             backend = try factory.lammpsBackend()
-            simulated = nil
         }
         let template = LAMMPSJobTemplate(catalogReference: options.catalogReference ?? "file://" + options.paths.catalogFolder, mpi: options.mpi)
         let experiment = LAMMPSExperiment(template: template, catalog: catalog, views: views, admission: AdmissionRoundTrip(transport: transport), backend: backend)
@@ -130,8 +126,8 @@ public final class ExperimentSession {
             result.records.append(record)
             done(iteration - first + 1, "\(mode.rawValue) \(iteration): \(record.reason)")
         }
-        if let simulated {
-            result.logs += simulated.logs.map { RunLog(group: $0.mode.rawValue, name: $0.name, text: $0.log) }
+        if let logSource = backend as? any LAMMPSRunLogSource {
+            result.logs += logSource.logs.map { RunLog(group: $0.mode.rawValue, name: $0.name, text: $0.log) }
         }
     }
 

@@ -41,7 +41,9 @@ public struct HPCGPodTemplate: Sendable {
                 "containers": [[
                     "name": "hpcg",
                     "image": .string(placeholder),
-                    "command": ["/opt/hpcg/xhpcg"],
+                    // xhpcg writes its report to a file; print it so the log carries the official rating
+                    // ("Final Summary::HPCG result is VALID with a GFLOP/s rating of=…").
+                    "command": ["/bin/sh", "-c", "/opt/hpcg/xhpcg && cat HPCG-Benchmark*.txt"],
                 ]],
             ],
         ]

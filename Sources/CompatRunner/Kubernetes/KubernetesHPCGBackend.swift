@@ -9,7 +9,7 @@ import Logging
 /// verdict line in the log, and deletes the Pod whatever happened.
 ///
 /// The Pod's command must print HPCG's report (`Final Summary::HPCG result is VALID with a GFLOP/s
-/// rating of=…`) to its output, e.g. `xhpcg && cat HPCG-Benchmark*.txt`; a run without a valid
+/// rating of=…`) to its output, as ``HPCGPodTemplate``'s `xhpcg && cat HPCG-Benchmark*.txt` does; a run without a valid
 /// verdict is not a success. Its reason is what ``LogClassifier`` reads in the log (an `exec format
 /// error` is an architecture mismatch), otherwise `unknown`.
 public struct KubernetesHPCGBackend: HPCGBackend {

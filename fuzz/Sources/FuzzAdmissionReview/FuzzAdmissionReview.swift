@@ -16,7 +16,6 @@ let nodes = [
 
 /// Any bytes as an AdmissionReview body: decoding fails with a typed error or the controller answers;
 /// an answer's patch must apply to the request's object.
-
 func fuzzAdmissionReview(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = UnsafeBufferPointer(start: data, count: size)
     guard let request = try? AdmissionRequest(reviewBytes: bytes) else { return 0 }

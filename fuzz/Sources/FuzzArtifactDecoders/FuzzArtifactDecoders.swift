@@ -3,7 +3,6 @@ import CompatModels
 
 /// Any bytes as an artifact (JSON or YAML): every decoder either decodes or throws its typed error.
 /// A decoded image-compatibility spec is also evaluated against a fixed label set.
-
 func fuzzArtifactDecoders(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
     guard let document = try? DocumentDecoder.decode(bytes) else { return 0 }

@@ -4,7 +4,6 @@ import CompatCore
 /// The first line of the input is a JSON Pointer, the rest a JSON document: setting a value there either
 /// fails with a typed error or yields a patch that, applied to the original document, gives exactly the
 /// builder's document.
-
 func fuzzJSONPatchBuilder(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
     guard let newline = bytes.firstIndex(of: 0x0A) else { return 0 }

@@ -29,18 +29,14 @@ rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
 mkdir -p "$work/nodes25" "$work/nodes10k" "$work/bodies"
 cp webhook/node-features/node-features.json "$work/nodes25/"
 "$bench" nodes webhook/node-features/node-features.json 10000 "$work/nodes10k/nodes.json"
-"$bench" bodies "$root" "$work/bodies"
 
+# The serve defaults, log level info included: every admission writes its JSON log line (to /dev/null here).
 serve() {  # port nodes-dir
   "$webhook" serve --address 127.0.0.1 --port "$1" --cert "$work/certs/tls.crt" --key "$work/certs/tls.key" --no-kube \
     --node-features-dir "$2" --file-artifact-root "$root" --models-dir "$root/models" \
-    --flux-views "$root/artifacts/flux-views/views.yaml" --log-level error >/dev/null 2>&1 &
+    --registry-insecure "127.0.0.1:$reg_port" --flux-views "$root/artifacts/flux-views/views.yaml" >/dev/null 2>&1 &
   pids+=($!)
 }
-
-echo "== in-process"
-"$bench" model models webhook/node-features/node-features.json | tee -a "$results"
-"$bench" rules benchmarks/data/rules-spec.yaml webhook/node-features/node-features.json | tee -a "$results"
 
 echo "== registry (docker-registry on 127.0.0.1)"
 reg_port="$(free_port)"
@@ -55,6 +51,13 @@ pids+=($!)
 wait_ready "http://127.0.0.1:$reg_port/v2/"
 "$bench" registry "127.0.0.1:$reg_port" artifacts/lammps-matrix/specs/compspec-openmpi-ubuntu-22.04-amd64.json | tee -a "$results"
 
+"$bench" bodies "$root" "$work/bodies" "127.0.0.1:$reg_port"
+
+echo "== in-process"
+"$bench" model models webhook/node-features/node-features.json | tee -a "$results"
+"$bench" rules benchmarks/data/rules-spec.yaml webhook/node-features/node-features.json | tee -a "$results"
+"$bench" admission "$root" webhook/node-features/node-features.json "$work/bodies" | tee -a "$results"
+
 echo "== HTTPS: webhook vs raw libmicrohttpd echo (wrk, keep-alive)"
 hook_port="$(free_port)"; serve "$hook_port" "$work/nodes25"; hook_pid=${pids[-1]}
 echo_port="$(free_port)"; "$bench" echo "$echo_port" "$work/certs/tls.crt" "$work/certs/tls.key" >/dev/null & pids+=($!)
@@ -67,7 +70,7 @@ run_wrk() {  # name url body connections
 }
 for c in 1 8; do
   run_wrk echo "https://127.0.0.1:$echo_port/mutate" "$work/bodies/pod-model.json" "$c"
-  for body in pod-rules pod-descriptive pod-model minicluster-descriptive minicluster-model; do
+  for body in pod-rules pod-rules-oci pod-descriptive pod-model minicluster-descriptive minicluster-model; do
     run_wrk "$body" "https://127.0.0.1:$hook_port/mutate?timeout=10s" "$work/bodies/$body.json" "$c"
   done
 done
@@ -81,6 +84,8 @@ echo "{\"name\":\"rss_10000_nodes_idle\",\"kb\":$(rss_kb "$big_pid")}" | tee -a 
 # Node 12 of the EKS file (c7a.12xlarge) is bench12.xlarge in the generated file.
 sed 's/c7a\.12xlarge/bench12.xlarge/' "$work/bodies/pod-descriptive.json" > "$work/bodies/pod-descriptive-10k.json"
 run_wrk pod-descriptive-10k "https://127.0.0.1:$big_port/mutate?timeout=10s" "$work/bodies/pod-descriptive-10k.json" 1
+# No nodeSelector: the model scores all 10 000 nodes on the first admission, later ones reuse the choice.
+run_wrk pod-model-10k "https://127.0.0.1:$big_port/mutate?timeout=10s" "$work/bodies/pod-model.json" 1
 echo "{\"name\":\"rss_10000_nodes_after_load\",\"kb\":$(rss_kb "$big_pid")}" | tee -a "$results"
 
 "$bench" report "$results" "$(uname -srm); $(nproc) cores; $(swift --version 2>/dev/null | head -1)" > benchmarks/RESULTS.md

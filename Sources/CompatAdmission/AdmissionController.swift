@@ -53,6 +53,11 @@ public struct AdmissionController: Sendable {
     }
 
     public func admit(_ request: AdmissionRequest, nodes: [ClusterNode], selector: some AdmissionSelector) -> AdmissionOutcome {
+        admit(request, nodes: ClusterNodeSet(nodes), selector: selector)
+    }
+
+    /// Decides against a node snapshot, reusing what earlier admissions derived from it.
+    public func admit(_ request: AdmissionRequest, nodes: ClusterNodeSet, selector: some AdmissionSelector) -> AdmissionOutcome {
         func unchanged(_ summary: String, warnings: [String] = []) -> AdmissionOutcome {
             AdmissionOutcome(
                 response: .allow(uid: request.uid, warnings: warnings), disposition: .allowedUnchanged, summary: summary
@@ -107,12 +112,12 @@ public struct AdmissionController: Sendable {
 
     private func select(
         request: AdmissionRequest, target: AdmittedObject, annotations: [String: String],
-        containers: [ContainerImageSlot], nodes: [ClusterNode], selector: some AdmissionSelector
+        containers: [ContainerImageSlot], nodes: ClusterNodeSet, selector: some AdmissionSelector
     ) throws(AdmissionDenial) -> AdmissionOutcome {
         let contract = try SelectionContract(annotations: annotations)
         let nodeSelector = try target.nodeSelector()
         let resolution = nodeResolver.resolve(
-            nodeSelector: nodeSelector, selectorField: target.kind.nodeSelectorField, nodes: nodes, explainingDifferences: contract.model == nil
+            nodeSelector: nodeSelector, selectorField: target.kind.nodeSelectorField, in: nodes, explainingDifferences: contract.model == nil
         )
         if contract.model == nil, let problem = resolution.problem {
             throw AdmissionDenial(.invalid, problem.description)
@@ -120,7 +125,11 @@ public struct AdmissionController: Sendable {
         let selectionRequest = SelectionRequest(
             requestUID: request.uid, kind: target.kind, operation: request.operation, namespace: request.namespace,
             objectName: request.displayName, contract: contract, annotations: annotations, nodeSelector: nodeSelector,
-            nodeFeatures: resolution, containers: containers, seed: contract.seed ?? Self.seed(fromUID: request.uid)
+            nodeFeatures: resolution, containers: containers, seed: contract.seed ?? Self.seed(fromUID: request.uid),
+            snapshotMemo: nodes.memo,
+            candidatesKey: NodeFeatureResolver.memoKey(
+                nodeSelector: nodeSelector, selectorField: target.kind.nodeSelectorField, explaining: false, policy: nodeResolver.policy
+            )
         )
         let decision: SelectionDecision
         do {
@@ -171,11 +180,11 @@ public struct AdmissionController: Sendable {
 
     /// Rejects decisions that would leave the object broken, returning warnings for doubtful ones.
     private func check(
-        _ decision: SelectionDecision, request: SelectionRequest, nodes: [ClusterNode]
+        _ decision: SelectionDecision, request: SelectionRequest, nodes: ClusterNodeSet
     ) throws(AdmissionDenial) -> [String] {
         for (role, image) in [("image", decision.image), ("flux view image", decision.fluxViewImage)] {
             guard let image else { continue }
-            guard !image.isEmpty, !image.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 }) else {
+            guard !image.isEmpty, !Self.containsSpaceOrControl(image) else {
                 throw AdmissionDenial(.internalError, "the selector returned an unusable \(role) reference '\(image)'")
             }
             guard image != request.contract.placeholder else {
@@ -205,7 +214,7 @@ public struct AdmissionController: Sendable {
         let finalSelector = request.nodeSelector.merging(decision.nodeSelector) { $1 }
         let placement = finalSelector.isEmpty
             ? request.nodeFeatures.candidates
-            : nodes.filter { $0.matches(finalSelector) && !$0.unschedulable }
+            : nodes.nodes(matching: finalSelector).filter { !$0.unschedulable }
         if placement.isEmpty && !decision.nodeSelector.isEmpty {
             warnings.append("no schedulable node matches the chosen nodeSelector yet; the workload waits until one joins")
         }
@@ -222,6 +231,14 @@ public struct AdmissionController: Sendable {
             }
         }
         return warnings
+    }
+
+    /// Whether an image reference has white space or a control character, which no reference may have.
+    /// ASCII (every real reference) is checked byte by byte; anything else by Unicode properties.
+    static func containsSpaceOrControl(_ text: String) -> Bool {
+        let bytes = text.utf8
+        if bytes.allSatisfy({ $0 < 0x80 }) { return bytes.contains { $0 <= 0x20 } }
+        return text.unicodeScalars.contains { $0.properties.isWhitespace || $0.value < 0x20 }
     }
 
     static func admittedKind(_ kind: GroupVersionKind) -> AdmittedKind? {

@@ -10,14 +10,14 @@ public final class AdmissionService: Sendable {
     public let controller: AdmissionController
     public let metrics: WebhookMetrics
     /// The nodes decisions are made for, read once per request and never blocking (a snapshot).
-    public let nodes: @Sendable () -> [ClusterNode]
+    public let nodes: @Sendable () -> ClusterNodeSet
     let logger: Logger
 
     /// The API server's default `timeoutSeconds`, assumed when a request carries no `?timeout=`.
     public static let defaultTimeout: Duration = .seconds(10)
 
     public init(
-        engine: SelectionEngine, nodes: @escaping @Sendable () -> [ClusterNode], metrics: WebhookMetrics, logger: Logger,
+        engine: SelectionEngine, nodes: @escaping @Sendable () -> ClusterNodeSet, metrics: WebhookMetrics, logger: Logger,
         controller: AdmissionController = AdmissionController()
     ) {
         self.engine = engine
@@ -67,7 +67,14 @@ public final class AdmissionService: Sendable {
     }
 
     /// One line per admission with what correlates it (the uid) and what was decided; never the object.
+    /// Nothing is formatted when the logger's level drops the line.
     private func log(_ request: AdmissionRequest, _ outcome: AdmissionOutcome, outcomeLabel: String, elapsed: Duration) {
+        let level: Logger.Level = switch outcome.response.denial?.reason {
+        case nil: .info
+        case .internalError?: .error
+        default: .warning
+        }
+        guard logger.logLevel <= level else { return }
         var metadata: Logger.Metadata = [
             "uid": "\(request.uid)",
             "kind": "\(request.kind.kind)",
@@ -78,7 +85,7 @@ public final class AdmissionService: Sendable {
             "user": "\(request.userInfo?.username ?? "")",
             "decision": "\(outcomeLabel)",
             "patchOps": "\(outcome.response.patch.operations.count)",
-            "latencyMs": "\(String(format: "%.3f", Self.seconds(elapsed) * 1000))",
+            "latencyMs": "\(Self.milliseconds(elapsed))",
         ]
         if let decision = outcome.decision {
             metadata["image"] = "\(decision.image)"
@@ -99,6 +106,13 @@ public final class AdmissionService: Sendable {
             metadata["summary"] = "\(outcome.summary)"
             logger.info("admission allowed", metadata: metadata)
         }
+    }
+
+    /// Milliseconds with three decimals (`0.412`), without a C format string.
+    static func milliseconds(_ duration: Duration) -> String {
+        let micros = max(0, Int((seconds(duration) * 1e6).rounded()))
+        let fraction = String(micros % 1000)
+        return String(micros / 1000) + "." + String(repeating: "0", count: 3 - fraction.count) + fraction
     }
 
     static func seconds(_ duration: Duration) -> Double {

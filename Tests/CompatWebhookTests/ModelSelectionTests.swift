@@ -59,7 +59,7 @@ import Testing
         cache.replaceLiveNodes([])
         let nodes = AdmissionNodes(cache: cache).current()
         #expect(nodes.count == 24)
-        let answered = try AnsweredReview(try Self.review("pod-create-model-without-node-selector.json", model: "fom"), service: try makeService(nodes: nodes))
+        let answered = try AnsweredReview(try Self.review("pod-create-model-without-node-selector.json", model: "fom"), service: try makeService(nodes: nodes.nodes))
         let instance = try #require(try answered.string(Self.instanceType))
         #expect(instance != "hpc7g.16xlarge")
         #expect(try TestData.labels(ofInstanceType: instance)["kubernetes.io/arch"] == "arm64")

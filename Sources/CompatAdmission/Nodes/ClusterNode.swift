@@ -50,6 +50,12 @@ public struct ClusterNode: Sendable, Hashable {
         labels["node-role.kubernetes.io/control-plane"] != nil || labels["node-role.kubernetes.io/master"] != nil
     }
 
+    /// A worker that takes pods without a nodeSelector pointing at it: not control plane, not cordoned,
+    /// no `NoSchedule`/`NoExecute` taint.
+    public var isSchedulableWorker: Bool {
+        !isControlPlane && !unschedulable && noScheduleTaints.isEmpty
+    }
+
     /// True when every entry of `selector` is among the labels (an empty selector matches every node).
     public func matches(_ selector: [String: String]) -> Bool {
         selector.allSatisfy { labels[$0.key] == $0.value }

@@ -66,6 +66,40 @@ public struct NodeFeatureResolver: Sendable {
     public func resolve(
         nodeSelector: [String: String], selectorField: String, nodes: [ClusterNode], explainingDifferences: Bool = true
     ) -> NodeFeatureResolution {
+        resolve(nodeSelector: nodeSelector, selectorField: selectorField, in: ClusterNodeSet(nodes), explainingDifferences: explainingDifferences)
+    }
+
+    /// ``resolve(nodeSelector:selectorField:nodes:explainingDifferences:)`` against a snapshot: matched
+    /// through its label index, and memoized in it, so repeated admissions with the same nodeSelector
+    /// cost a lookup until the nodes change.
+    public func resolve(
+        nodeSelector: [String: String], selectorField: String, in snapshot: ClusterNodeSet, explainingDifferences: Bool = true
+    ) -> NodeFeatureResolution {
+        let key = Self.memoKey(nodeSelector: nodeSelector, selectorField: selectorField, explaining: explainingDifferences, policy: policy)
+        return snapshot.memo.value(key) {
+            uncachedResolve(nodeSelector: nodeSelector, selectorField: selectorField, in: snapshot, explainingDifferences: explainingDifferences)
+        }
+    }
+
+    /// An injective text for what a resolution depends on besides the snapshot (lengths prefix every part).
+    static func memoKey(
+        nodeSelector: [String: String], selectorField: String, explaining: Bool, policy: CompatibilityLabelPolicy
+    ) -> String {
+        var key = "resolve;" + (explaining ? "e;" : "q;")
+        func part(_ text: String) { key += String(text.utf8.count) + ":" + text }
+        part(selectorField)
+        if policy != .standard { part(policy.featureDomains.joined(separator: ",") + "|" + policy.exactKeys.joined(separator: ",")) }
+        for (name, value) in nodeSelector.sorted(by: { $0.key < $1.key }) {
+            part(name)
+            part(value)
+        }
+        return key
+    }
+
+    private func uncachedResolve(
+        nodeSelector: [String: String], selectorField: String, in snapshot: ClusterNodeSet, explainingDifferences: Bool
+    ) -> NodeFeatureResolution {
+        let nodes = snapshot.nodes
         func failure(_ reason: NodeResolutionProblem.Reason, candidates: [ClusterNode] = [], nodeNames: [String] = [],
                      differences: [LabelDifference] = [], suggestion: String? = nil) -> NodeFeatureResolution {
             NodeFeatureResolution(candidates: candidates, outcome: .failure(NodeResolutionProblem(
@@ -73,18 +107,20 @@ public struct NodeFeatureResolver: Sendable {
                 clusterNodeCount: nodes.count, differences: differences, suggestion: suggestion
             )))
         }
-        let candidates: [ClusterNode]
+        let positions: [Int]
         if nodeSelector.isEmpty {
-            candidates = nodes.filter { !$0.isControlPlane && !$0.unschedulable && $0.noScheduleTaints.isEmpty }
-            guard !candidates.isEmpty else { return failure(.noSchedulableWorkers) }
+            positions = nodes.indices.filter { nodes[$0].isSchedulableWorker }
+            guard !positions.isEmpty else { return failure(.noSchedulableWorkers) }
         } else {
-            let matches = nodes.filter { $0.matches(nodeSelector) }
-            candidates = matches.filter { !$0.unschedulable }
-            guard !candidates.isEmpty else {
-                return matches.isEmpty ? failure(.noMatchingNode) : failure(.onlyCordonedMatches, nodeNames: matches.map(\.name))
+            let matches = snapshot.indices(matching: nodeSelector)
+            positions = matches.filter { !nodes[$0].unschedulable }
+            guard !positions.isEmpty else {
+                return matches.isEmpty ? failure(.noMatchingNode) : failure(.onlyCordonedMatches, nodeNames: matches.map { nodes[$0].name })
             }
         }
-        guard !agree(candidates) else {
+        let candidates = positions.map { nodes[$0] }
+        let classes = positions.count > 1 ? snapshot.compatibilityClass(under: policy) : []
+        guard positions.count > 1 && positions.contains(where: { classes[$0] != classes[positions[0]] }) else {
             var shared = candidates[0].labels
             for node in candidates.dropFirst() {
                 shared = shared.filter { node.labels[$0.key] == $0.value }
@@ -101,17 +137,6 @@ public struct NodeFeatureResolver: Sendable {
             reason, candidates: candidates, nodeNames: candidates.map(\.name), differences: differences,
             suggestion: suggestion(differences, candidates: candidates)
         )
-    }
-
-    /// Whether every node carries the same compatibility-relevant labels as the first (the common case,
-    /// checked without building the itemised ``differences(among:)``).
-    private func agree(_ nodes: [ClusterNode]) -> Bool {
-        guard nodes.count > 1, let first = nodes.first else { return true }
-        let relevant = first.labels.filter { policy.isRelevant($0.key) }
-        return nodes.dropFirst().allSatisfy { node in
-            relevant.allSatisfy { node.labels[$0.key] == $0.value }
-                && node.labels.count(where: { policy.isRelevant($0.key) }) == relevant.count
-        }
     }
 
     /// A `key=value` entry whose nodes all agree: the instance type first (the usual way to pick a kind

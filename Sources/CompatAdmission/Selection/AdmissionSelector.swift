@@ -67,11 +67,17 @@ public struct SelectionRequest: Sendable {
     /// The seed for every random choice of this request: the seed annotation when present, otherwise
     /// derived from ``requestUID`` (so a logged uid reproduces the choice).
     public var seed: UInt64
+    /// Where a selector may keep results that depend only on the node snapshot and the candidates (a
+    /// model's choice among them), keyed by ``candidatesKey``; dropped with the snapshot.
+    public var snapshotMemo: SnapshotMemo
+    /// Identifies ``nodeFeatures``' candidates within the snapshot (derived from the nodeSelector).
+    public var candidatesKey: String
 
     public init(
         requestUID: String, kind: AdmittedKind, operation: AdmissionOperation, namespace: String?, objectName: String,
         contract: SelectionContract, annotations: [String: String], nodeSelector: [String: String],
-        nodeFeatures: NodeFeatureResolution, containers: [ContainerImageSlot], seed: UInt64
+        nodeFeatures: NodeFeatureResolution, containers: [ContainerImageSlot], seed: UInt64,
+        snapshotMemo: SnapshotMemo = SnapshotMemo(capacity: 16), candidatesKey: String = ""
     ) {
         self.requestUID = requestUID
         self.kind = kind
@@ -84,6 +90,8 @@ public struct SelectionRequest: Sendable {
         self.nodeFeatures = nodeFeatures
         self.containers = containers
         self.seed = seed
+        self.snapshotMemo = snapshotMemo
+        self.candidatesKey = candidatesKey
     }
 
     /// The containers whose image is the placeholder: the ones that will receive the chosen image.

@@ -87,7 +87,13 @@ public struct ImageSelector: Sendable {
     /// Draws one admitted image uniformly with `random` (so the same seed gives the same choice), or
     /// explains which constraint left none.
     public func select(for host: HostEnvironment, mode: SelectionMode, random: inout SeededRandom) -> SelectionOutcome {
-        let set = candidates(for: host, mode: mode)
+        select(from: candidates(for: host, mode: mode), random: &random)
+    }
+
+    /// The draw of ``select(for:mode:random:)`` from candidates computed earlier (they depend only on the
+    /// catalog, the host and the mode, so a caller may keep them).
+    public func select(from set: CandidateSet, random: inout SeededRandom) -> SelectionOutcome {
+        let mode = set.mode
         guard let image = random.element(of: set.images) else {
             return .noMatch(NoMatchExplanation(mode: mode, catalogSize: catalog.count, tallies: set.tallies))
         }

@@ -178,5 +178,13 @@ extension PerformanceModel {
 /// Label values compare byte for byte, as the format requires: Swift's `String ==` uses canonical
 /// equivalence, which would call "é" (one scalar) and "é" (two scalars) equal.
 func sameLabelBytes(_ a: String, _ b: String) -> Bool {
-    a.utf8.count == b.utf8.count && a.utf8.elementsEqual(b.utf8)
+    // Native strings expose their UTF-8 contiguously; comparing the buffers avoids the generic
+    // per-byte iteration, which dominated the cost of scoring a node.
+    let contiguous = a.utf8.withContiguousStorageIfAvailable { left in
+        b.utf8.withContiguousStorageIfAvailable { right in
+            left.count == right.count && left.elementsEqual(right)
+        }
+    }
+    if let contiguous, let equal = contiguous { return equal }
+    return a.utf8.count == b.utf8.count && a.utf8.elementsEqual(b.utf8)
 }

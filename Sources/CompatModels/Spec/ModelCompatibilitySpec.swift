@@ -142,7 +142,11 @@ public struct ModelCompatibilitySpec: Sendable, Hashable {
 
     /// The entries that use model `name`.
     public func references(toModel name: String) -> [ModelReference] {
-        compatibilities.flatMap(\.models).filter { $0.name == name }
+        var found: [ModelReference] = []
+        for entry in compatibilities {
+            for model in entry.models where model.name == name { found.append(model) }
+        }
+        return found
     }
 
     /// The artifact as JSON, in ocifit-k8s's field order.

@@ -22,7 +22,22 @@ public enum ArtifactAddress: Sendable, Hashable, CustomStringConvertible {
                 .invalidRequest, "artifact reference '\(text)' is not an absolute file URL; write file:///absolute/path"
             )
         }
-        self = .file(URL(fileURLWithPath: path).standardizedFileURL.path)
+        self = .file(Self.standardized(path))
+    }
+
+    /// An absolute path with `.`, `..` and repeated or trailing slashes removed, lexically (symlinks are
+    /// resolved later, when the path is admitted under a root). `..` at the root stays at the root, as
+    /// POSIX path resolution does.
+    static func standardized(_ path: String) -> String {
+        var components: [Substring] = []
+        for component in path.split(separator: "/", omittingEmptySubsequences: true) {
+            switch component {
+            case ".": continue
+            case "..": _ = components.popLast()
+            default: components.append(component)
+            }
+        }
+        return "/" + components.joined(separator: "/")
     }
 
     public var description: String {

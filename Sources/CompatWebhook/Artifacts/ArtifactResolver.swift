@@ -90,9 +90,26 @@ public final class ArtifactResolver: Sendable {
 
     /// The decoded artifact at `reference` (an annotation value).
     public func resolve(_ reference: String, deadline: ContinuousClock.Instant) throws(SelectionRefusal) -> SelectionArtifact {
-        let located = try locate(try ArtifactAddress(reference), deadline: deadline, referencedBy: nil)
+        try resolveIdentified(reference, deadline: deadline).artifact
+    }
+
+    /// The decoded artifact and its content identity (a layer digest, a file's inode/size/mtime, a
+    /// catalog's list and member identities): equal identities mean equal artifacts, so results derived
+    /// from one may be reused for the other.
+    public func resolveIdentified(
+        _ reference: String, deadline: ContinuousClock.Instant
+    ) throws(SelectionRefusal) -> (artifact: SelectionArtifact, identity: String) {
+        // A file reference seen within the revalidation interval skips parsing and path admission; its
+        // raw text ("file://…") cannot collide with the standardized paths ("/…") kept beside it.
+        let located: Located
+        if let recent = recentFiles.value(for: reference) {
+            located = recent
+        } else {
+            located = try locate(try ArtifactAddress(reference), deadline: deadline, referencedBy: nil)
+            if reference.hasPrefix(ArtifactAddress.fileScheme) { recentFiles.store(located, for: reference) }
+        }
         switch cache.value(for: located.key) {
-        case .artifact(let artifact)?: return artifact
+        case .artifact(let artifact)?: return (artifact, located.key)
         case .manifestList(let manifests)?: return try catalog(listedIn: located, manifests: manifests, deadline: deadline)
         case nil: break
         }
@@ -103,7 +120,7 @@ public final class ArtifactResolver: Sendable {
             do {
                 let artifact = SelectionArtifact.rules(try ImageCompatibilitySpec.decode(from: document))
                 cache.store(.artifact(artifact), for: located.key)
-                return artifact
+                return (artifact, located.key)
             } catch {
                 throw Self.undecodable(located, "image-compatibility spec", error)
             }
@@ -132,7 +149,7 @@ public final class ArtifactResolver: Sendable {
             do {
                 let artifact = SelectionArtifact.models(try ModelCompatibilitySpec(from: document))
                 cache.store(.artifact(artifact), for: located.key)
-                return artifact
+                return (artifact, located.key)
             } catch {
                 throw Self.undecodable(located, "model-compatibility spec", error)
             }
@@ -143,9 +160,9 @@ public final class ArtifactResolver: Sendable {
 
     private func catalog(
         listedIn list: Located, manifests: ImageManifestList, deadline: ContinuousClock.Instant
-    ) throws(SelectionRefusal) -> SelectionArtifact {
+    ) throws(SelectionRefusal) -> (artifact: SelectionArtifact, identity: String) {
         if let catalogKey = recentCatalogs.value(for: list.key), case .artifact(let artifact)? = cache.value(for: catalogKey) {
-            return artifact
+            return (artifact, catalogKey)
         }
         var members: [String: Located] = [:]
         for entry in manifests.images where members[entry.artifact] == nil {
@@ -154,7 +171,7 @@ public final class ArtifactResolver: Sendable {
         let catalogKey = "catalog(" + list.key + ";" + members.keys.sorted().compactMap { members[$0]?.key }.joined(separator: ";") + ")"
         if case .artifact(let artifact)? = cache.value(for: catalogKey) {
             recentCatalogs.store(catalogKey, for: list.key)
-            return artifact
+            return (artifact, catalogKey)
         }
 
         var specs: [String: CompatibilitySpec] = [:]
@@ -183,7 +200,7 @@ public final class ArtifactResolver: Sendable {
         let artifact = SelectionArtifact.catalog(catalog)
         cache.store(.artifact(artifact), for: catalogKey)
         recentCatalogs.store(catalogKey, for: list.key)
-        return artifact
+        return (artifact, catalogKey)
     }
 
     /// Where an artifact named in a catalog list is: next to a file list (relative path, then the cache

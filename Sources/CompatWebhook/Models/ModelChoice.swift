@@ -1,3 +1,4 @@
+import CompatAdmission
 import CompatCore
 import CompatModels
 
@@ -14,8 +15,14 @@ public struct ModelChoice: Sendable {
     /// A spec entry named `random` without a model file draws uniformly (``SeededRandom``, stream
     /// ``InstanceChooser/randomStream``) among nodes with an instance-type label. Every other name is loaded
     /// from `library` and scored with ``InstanceChooser`` (out-of-distribution guard included).
+    ///
+    /// With a `memo`, a maximize or minimize choice is computed once per model file and candidate set
+    /// (`candidatesKey` names the candidates within the memo's node snapshot) and reused until the
+    /// snapshot or the model file changes: it depends on nothing else. Random choices depend on the seed
+    /// and are always drawn.
     public static func choose(
-        spec: ModelCompatibilitySpec, modelName: String, artifact: String, nodes: [[String: String]], seed: UInt64, library: ModelLibrary
+        spec: ModelCompatibilitySpec, modelName: String, artifact: String, nodes: [[String: String]], seed: UInt64, library: ModelLibrary,
+        memo: SnapshotMemo? = nil, candidatesKey: String = ""
     ) throws(SelectionRefusal) -> ModelChoice {
         guard let reference = spec.references(toModel: modelName).first else {
             let named = Set(spec.compatibilities.flatMap(\.models).map(\.name)).sorted().joined(separator: ", ")
@@ -28,15 +35,22 @@ public struct ModelChoice: Sendable {
         guard !nodes.isEmpty else {
             throw SelectionRefusal(.noCompatibleChoice, "there are no schedulable nodes for model \(modelName) to choose from")
         }
-        let model: PerformanceModel
+        let loaded: ModelLibrary.LoadedModel
         if modelName == "random" && reference.filename == nil {
-            model = PerformanceModel.uniform
+            loaded = ModelLibrary.LoadedModel(model: PerformanceModel.uniform, identity: "uniform")
         } else {
-            model = try library.model(named: modelName, filename: reference.filename)
+            loaded = try library.load(named: modelName, filename: reference.filename)
         }
         let choice: InstanceChoice
-        do {
-            choice = try InstanceChooser.choose(model: model, nodes: nodes, direction: reference.direction, seed: seed)
+        do throws(InstanceChoiceError) {
+            let compute = { () throws(InstanceChoiceError) -> InstanceChoice in
+                try InstanceChooser.choose(model: loaded.model, nodes: nodes, direction: reference.direction, seed: seed)
+            }
+            if let memo, reference.direction != .random {
+                choice = try memo.value("model-choice;" + reference.direction.rawValue + ";" + loaded.identity + ";" + candidatesKey, compute)
+            } else {
+                choice = try compute()
+            }
         } catch {
             throw SelectionRefusal(.noCompatibleChoice, "model \(modelName) could not choose an instance: \(error)")
         }

@@ -8,18 +8,43 @@ import Synchronization
 /// `published/` and trained ones beside them). A spec entry's `filename` (relative to the directory)
 /// ending in `.json` overrides the search, so `trained/fom.json` is used even though `published/fom.json`
 /// exists; other filenames (ocifit-k8s artifacts name scikit-learn `.joblib` files) fall back to the search.
-/// Decoded models are kept until their file changes.
+/// Decoded models are kept until their file changes; files are checked again at most once per
+/// ``revalidationInterval``, so a busy webhook does not stat the model on every admission.
 public final class ModelLibrary: Sendable {
     public let directory: String
-    private let cache = Mutex<[String: (identity: String, model: PerformanceModel)]>([:])
+    public let revalidationInterval: Duration
+    private let cache = Mutex<[String: LoadedModel]>([:])
+    private let recent: RecentLookups<LoadedModel>
 
-    public init(directory: String) {
+    /// A decoded model and the identity of the file it came from (path, inode, size, modification
+    /// time): equal identities mean the same model, so results derived from it can be reused.
+    public struct LoadedModel: Sendable {
+        public let model: PerformanceModel
+        public let identity: String
+    }
+
+    public init(directory: String, revalidationInterval: Duration = .seconds(1)) {
         self.directory = directory
+        self.revalidationInterval = revalidationInterval
+        recent = RecentLookups(lifetime: revalidationInterval, capacity: 256)
     }
 
     /// The model called `name`, from `filename` (relative to the directory) when the spec gives one;
     /// refusals name the directory searched and what to do.
     public func model(named name: String, filename specFilename: String? = nil) throws(SelectionRefusal) -> PerformanceModel {
+        try load(named: name, filename: specFilename).model
+    }
+
+    /// ``model(named:filename:)`` with the file identity.
+    public func load(named name: String, filename specFilename: String? = nil) throws(SelectionRefusal) -> LoadedModel {
+        let lookup = String(name.utf8.count) + ":" + name + (specFilename ?? "")
+        if let known = recent.value(for: lookup) { return known }
+        let loaded = try loadFromDisk(named: name, filename: specFilename)
+        recent.store(loaded, for: lookup)
+        return loaded
+    }
+
+    private func loadFromDisk(named name: String, filename specFilename: String?) throws(SelectionRefusal) -> LoadedModel {
         let filename = specFilename.flatMap { $0.hasSuffix(".json") ? $0 : nil }
         guard Self.isSafeComponent(name) else {
             throw SelectionRefusal(
@@ -50,7 +75,7 @@ public final class ModelLibrary: Sendable {
             )
         }
         let key = path + "@" + stamp.identity
-        if let cached = cache.withLock({ $0[path] }), cached.identity == key { return cached.model }
+        if let cached = cache.withLock({ $0[path] }), cached.identity == key { return cached }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw SelectionRefusal(.artifactUnavailable, "performance model \(path) is not readable by the webhook; check its permissions")
         }
@@ -60,8 +85,9 @@ public final class ModelLibrary: Sendable {
         } catch {
             throw SelectionRefusal(.artifactInvalid, "performance model \(path) is not a valid model: \(error); correct or replace the file")
         }
-        cache.withLock { $0[path] = (key, model) }
-        return model
+        let loaded = LoadedModel(model: model, identity: key)
+        cache.withLock { $0[path] = loaded }
+        return loaded
     }
 
     private func locate(_ name: String) -> String? {

@@ -1,3 +1,4 @@
+import CompatAdmission
 import CompatCore
 
 /// What an image catalog choice asks about the workload.
@@ -65,9 +66,23 @@ public struct CatalogChooser: Sendable {
     static let imageStream = "image-choice"
     static let viewStream = "flux-view-choice"
 
-    public init(catalog: ImageCatalog, views: FluxViewCatalog) {
+    /// Where candidate sets are kept, under ``catalogIdentity``: they depend only on the catalog, the
+    /// host and the mode, while the draw among them depends on each request's seed.
+    public let memo: SnapshotMemo?
+    /// Names the catalog's content (its list and every member's identity), for ``memo`` keys.
+    public let catalogIdentity: String
+
+    public init(catalog: ImageCatalog, views: FluxViewCatalog, memo: SnapshotMemo? = nil, catalogIdentity: String = "") {
         selector = ImageSelector(catalog: catalog)
         self.views = views
+        self.memo = memo
+        self.catalogIdentity = catalogIdentity
+    }
+
+    private struct CandidateKey: Hashable, Sendable {
+        let catalog: String
+        let host: HostEnvironment
+        let mode: SelectionMode
     }
 
     public func choose(_ request: CatalogRequest) throws(SelectionRefusal) -> CatalogChoice {
@@ -171,7 +186,10 @@ public struct CatalogChooser: Sendable {
     private func select(
         _ host: HostEnvironment, _ mode: SelectionMode, _ random: inout SeededRandom, hostName: String
     ) throws(SelectionRefusal) -> ImageSelection {
-        switch selector.select(for: host, mode: mode, random: &random) {
+        let candidates = memo.map { memo in
+            memo.value(CandidateKey(catalog: catalogIdentity, host: host, mode: mode)) { selector.candidates(for: host, mode: mode) }
+        } ?? selector.candidates(for: host, mode: mode)
+        switch selector.select(from: candidates, random: &random) {
         case .selected(let selection):
             return selection
         case .noMatch(let explanation):

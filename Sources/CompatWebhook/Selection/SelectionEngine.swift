@@ -71,7 +71,7 @@ public final class RequestSelector: AdmissionSelector {
                     + "architectures to images for model \(request.contract.model ?? "")"
             )
         }
-        let artifact = try engine.resolver.resolve(reference, deadline: deadline)
+        let (artifact, identity) = try engine.resolver.resolveIdentified(reference, deadline: deadline)
         if case .models(let spec) = artifact {
             guard let model = request.contract.model else {
                 throw SelectionRefusal(
@@ -105,7 +105,8 @@ public final class RequestSelector: AdmissionSelector {
                 workload = .miniCluster(fluxViewImage: object.flatMap { SelectionEngine.fluxViewImagePointer.value(in: $0)?.stringValue })
             }
             let mode = request.contract.mode ?? engine.defaultMode
-            let choice = try CatalogChooser(catalog: catalog, views: engine.views).choose(CatalogRequest(
+            let chooser = CatalogChooser(catalog: catalog, views: engine.views, memo: request.snapshotMemo, catalogIdentity: identity)
+            let choice = try chooser.choose(CatalogRequest(
                 workload: workload, mode: mode, node: NodeHostFacts(labels: features.labels), seed: request.seed, mpi: request.contract.mpi
             ))
             preCommands = choice.preCommands
@@ -134,7 +135,8 @@ public final class RequestSelector: AdmissionSelector {
             throw SelectionRefusal(.invalidRequest, problem.description)
         }
         let choice = try ModelChoice.choose(
-            spec: spec, modelName: model, artifact: reference, nodes: candidates.map(\.labels), seed: request.seed, library: engine.models
+            spec: spec, modelName: model, artifact: reference, nodes: candidates.map(\.labels), seed: request.seed, library: engine.models,
+            memo: request.snapshotMemo, candidatesKey: request.candidatesKey
         )
         var warnings: [String] = []
         if choice.choice.choseOutOfDistribution {

@@ -4,21 +4,21 @@ import Synchronization
 
 /// The node cache's current snapshot as the admission controller reads it: live nodes and static
 /// feature entries, minus skip-listed instance types. Converted once per snapshot generation, so an
-/// admission only copies a reference.
+/// admission only copies a reference, and what admissions derive from a snapshot lives as long as it.
 public final class AdmissionNodes: Sendable {
     public let cache: NodeFeatureCache
-    private let converted = Mutex<(generation: UInt64, nodes: [ClusterNode])?>(nil)
+    private let converted = Mutex<(generation: UInt64, nodes: ClusterNodeSet)?>(nil)
 
     public init(cache: NodeFeatureCache) {
         self.cache = cache
     }
 
-    public func current() -> [ClusterNode] {
+    public func current() -> ClusterNodeSet {
         let snapshot = cache.snapshot
         if let cached = converted.withLock({ $0 }), cached.generation == snapshot.generation { return cached.nodes }
-        let nodes = snapshot.nodes
+        let nodes = ClusterNodeSet(snapshot.nodes
             .filter { node in !(node.instanceType.map(cache.skipInstanceTypes.contains) ?? false) }
-            .map(Self.clusterNode)
+            .map(Self.clusterNode))
         converted.withLock { $0 = (snapshot.generation, nodes) }
         return nodes
     }

@@ -24,16 +24,30 @@ public struct JSONLineLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var members: [(String, JSONValue)] = [
-            ("time", .string(Self.timestamp())), ("level", .string(event.level.rawValue)), ("logger", .string(label)),
-            ("message", .string(event.message.description)),
-        ]
-        let merged = metadata.merging(event.metadata ?? [:]) { $1 }
-        for key in merged.keys.sorted() where !["time", "level", "logger", "message"].contains(key) {
-            if let value = merged[key] { members.append((key, Self.json(value))) }
+        // Written straight into one string: a log line per admission is on the request path.
+        var line = #"{"time":""# + Self.timestamp() + #"","level":"#
+        JSONValue.writeQuoted(event.level.rawValue, to: &line)
+        line += #","logger":"#
+        JSONValue.writeQuoted(label, to: &line)
+        line += #","message":"#
+        JSONValue.writeQuoted(event.message.description, to: &line)
+        let merged = metadata.isEmpty ? event.metadata ?? [:] : metadata.merging(event.metadata ?? [:]) { $1 }
+        for key in merged.keys.sorted() where !Self.reservedKeys.contains(key) {
+            guard let value = merged[key] else { continue }
+            line += ","
+            JSONValue.writeQuoted(key, to: &line)
+            line += ":"
+            switch value {
+            case .string(let text): JSONValue.writeQuoted(text, to: &line)
+            case .stringConvertible(let convertible): JSONValue.writeQuoted(convertible.description, to: &line)
+            case .array, .dictionary: line += Self.json(value).serialized()
+            }
         }
-        sink.write(JSONValue.object(JSONObject(members)).serialized() + "\n")
+        line += "}\n"
+        sink.write(line)
     }
+
+    private static let reservedKeys: Set<String> = ["time", "level", "logger", "message"]
 
     static func json(_ value: Logger.MetadataValue) -> JSONValue {
         switch value {
@@ -51,10 +65,14 @@ public struct JSONLineLogHandler: LogHandler {
         var seconds = now.tv_sec
         var parts = tm()
         gmtime_r(&seconds, &parts)
-        return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
-            Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), Int(now.tv_nsec / 1_000_000)
-        )
+        func digits(_ value: Int, _ width: Int) -> String {
+            let text = String(value)
+            return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
+        }
+        // Assembled by hand: a C format string costs more than the rest of the line.
+        return digits(Int(parts.tm_year) + 1900, 4) + "-" + digits(Int(parts.tm_mon) + 1, 2) + "-" + digits(Int(parts.tm_mday), 2)
+            + "T" + digits(Int(parts.tm_hour), 2) + ":" + digits(Int(parts.tm_min), 2) + ":" + digits(Int(parts.tm_sec), 2)
+            + "." + digits(Int(now.tv_nsec / 1_000_000), 3) + "Z"
     }
 }
 

@@ -113,8 +113,7 @@ public final class WebhookServer: Sendable {
 
     static func mutate(_ request: HTTPServerRequest, service: AdmissionService) -> HTTPServerResponse {
         let contentType = request.headers["Content-Type"] ?? ""
-        let essence = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
-        guard essence == "application/json" else {
+        guard Self.isJSON(contentType) else {
             return .text(415, "Content-Type must be application/json (an AdmissionReview), got '\(contentType)'\n")
         }
         let timeout = request.queryValue("timeout").flatMap(Self.parseGoDuration)
@@ -124,6 +123,16 @@ public final class WebhookServer: Sendable {
         case .malformed(let message):
             return .text(400, message + "\n")
         }
+    }
+
+    /// Whether a Content-Type's media type (before any `;` parameters, spaces and case ignored) is
+    /// `application/json`. Byte-wise: this runs on every admission.
+    static func isJSON(_ contentType: String) -> Bool {
+        let essence = contentType.utf8.prefix { $0 != UInt8(ascii: ";") }
+        let trimmed = essence.drop { $0 == 0x20 || $0 == 0x09 }.reversed().drop { $0 == 0x20 || $0 == 0x09 }.reversed()
+        let expected = "application/json".utf8
+        return trimmed.count == expected.count
+            && zip(trimmed, expected).allSatisfy { ($0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0) == $1 }
     }
 
     /// A Go duration as the API server formats `?timeout=` (`10s`, `1.5s`, `500ms`, `1m30s`); `nil` when

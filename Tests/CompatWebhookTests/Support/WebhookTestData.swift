@@ -115,8 +115,8 @@ func makeService(
 ) throws -> AdmissionService {
     let resolver = ArtifactResolver(registry: registry, fileRoots: FileArtifactRoots([TestPaths.packageRoot, TestPaths.shared, NSTemporaryDirectory()]))
     let engine = SelectionEngine(resolver: resolver, views: try TestData.views(), models: ModelLibrary(directory: TestPaths.models))
-    let nodeList = try nodes ?? TestData.eksNodes()
-    return AdmissionService(engine: engine, nodes: { nodeList }, metrics: metrics, logger: logger)
+    let snapshot = ClusterNodeSet(try nodes ?? TestData.eksNodes())
+    return AdmissionService(engine: engine, nodes: { snapshot }, metrics: metrics, logger: logger)
 }
 
 /// The response of a review answered by `service`, checked the way the API server checks it, and the

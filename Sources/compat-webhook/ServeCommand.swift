@@ -87,6 +87,18 @@ struct ServeCommand: ParsableCommand {
         }
         LoggingSystem.bootstrap { label in JSONLineLogHandler(label: label, level: level) }
         let logger = Logger(label: "compat-webhook")
+        // Catch SIGTERM and SIGINT before anything starts: one arriving while the runtime starts (a pod
+        // deleted right after it was created) is then honoured once the start completes (drain, exit 0)
+        // instead of killing the process with the default action.
+        let stop = DispatchSemaphore(value: 0)
+        var sources: [any DispatchSourceSignal] = []
+        for signalNumber in [SIGTERM, SIGINT] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler { stop.signal() }
+            source.resume()
+            sources.append(source)
+        }
 
         var server = WebhookServer.Configuration(bindAddress: address, port: port, maxRequestBodyBytes: maxBodyBytes)
         if let threads { server.threadPoolSize = max(1, threads) }
@@ -118,15 +130,6 @@ struct ServeCommand: ParsableCommand {
         } catch {
             FileHandle.standardError.write(Data("compat-webhook: \(error)\n".utf8))
             throw ExitCode(2)
-        }
-        let stop = DispatchSemaphore(value: 0)
-        var sources: [any DispatchSourceSignal] = []
-        for signalNumber in [SIGTERM, SIGINT] {
-            signal(signalNumber, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            source.setEventHandler { stop.signal() }
-            source.resume()
-            sources.append(source)
         }
         stop.wait()
         runtime.shutdown(gracePeriod: .milliseconds(Int64(gracePeriod * 1000)))

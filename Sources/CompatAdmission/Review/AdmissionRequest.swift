@@ -235,7 +235,7 @@ public struct AdmissionUserInfo: Sendable, Hashable {
         }
         var extra: [String: [String]] = [:]
         if var extraObject = try object.optionalObject("extra") {
-            for key in extraObject.object.keys {
+            for (key, _) in extraObject.object.members {
                 extra[key] = try (extraObject.optionalArray(key) ?? []).map { element throws(ArtifactDecodingError) in
                     try StrictObject.string(element.value, at: element.path)
                 }

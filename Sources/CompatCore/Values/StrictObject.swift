@@ -66,7 +66,9 @@ public struct ArtifactDecodingError: Error, Sendable, Equatable, CustomStringCon
 public struct StrictObject: Sendable {
     public let path: FieldPath
     public let object: JSONObject
-    private var consumed: Set<String> = []
+    /// The member names read so far. An array: objects have a handful of known fields, and a linear
+    /// search of a few strings is cheaper than hashing each one on every read.
+    private var consumed: [String] = []
 
     public init(_ value: JSONValue, at path: FieldPath) throws(ArtifactDecodingError) {
         guard case .object(let object) = value else {
@@ -80,12 +82,16 @@ public struct StrictObject: Sendable {
 
     /// Marks a member as known without reading it (fields accepted for compatibility but unused).
     public mutating func ignore(_ keys: String...) {
-        for k in keys { consumed.insert(k) }
+        for k in keys { markConsumed(k) }
     }
 
     /// The raw member, marked as read; `nil` when absent.
+    private mutating func markConsumed(_ key: String) {
+        if !consumed.contains(key) { consumed.append(key) }
+    }
+
     public mutating func value(_ key: String) -> JSONValue? {
-        consumed.insert(key)
+        markConsumed(key)
         return object[key]
     }
 
@@ -181,7 +187,7 @@ public struct StrictObject: Sendable {
 
     /// Fails on the first member that was never read, naming it and the fields that are allowed here.
     public func finish() throws(ArtifactDecodingError) {
-        for key in object.keys where !consumed.contains(key) {
+        for (key, _) in object.members where !consumed.contains(key) {
             let known = consumed.sorted().map { "'\($0)'" }.joined(separator: ", ")
             throw ArtifactDecodingError(
                 path: path.appending(key),

@@ -91,6 +91,18 @@ public final class KubeClient: Sendable {
         throws(KubeAPIError) -> (items: [JSONValue], resourceVersion: String)
     {
         var items: [JSONValue] = []
+        let listVersion = try list(path, pageSize: pageSize, resourceVersion: resourceVersion) { (page: [JSONValue]) throws(KubeAPIError) in
+            items += page
+        }
+        return (items, listVersion)
+    }
+
+    /// ``list(_:pageSize:resourceVersion:)`` one page at a time: `onPage` receives each page's items as
+    /// it arrives (and may throw to stop), so a caller that keeps only part of each item never holds
+    /// more than one page of raw objects. Returns the list's resource version.
+    public func list(_ path: String, pageSize: Int = 500, resourceVersion: String? = nil,
+                     onPage: ([JSONValue]) throws(KubeAPIError) -> Void) throws(KubeAPIError) -> String
+    {
         var continueToken: String?
         var listVersion = ""
         let separator = path.contains("?") ? "&" : "?"
@@ -103,7 +115,7 @@ public final class KubeClient: Sendable {
             }
             let page = try get(path + separator + KubePath.queryString(query).dropFirst())
             switch page["items"] {
-            case .array(let elements)?: items += elements
+            case .array(let elements)?: try onPage(elements)
             case .null?, nil: break
             default:
                 throw KubeAPIError(kind: .malformedResponse(detail: "a list response without an items array"), request: "GET \(path)")
@@ -111,7 +123,7 @@ public final class KubeClient: Sendable {
             listVersion = ResourceVersion.of(page) ?? ""
             continueToken = page["metadata"]?["continue"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
         } while continueToken != nil
-        return (items, listVersion)
+        return listVersion
     }
 
     /// Pods of a namespace matching a label selector (`app=lammps,job-name=run-1`).

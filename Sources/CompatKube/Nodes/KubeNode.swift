@@ -74,16 +74,24 @@ extension KubeNode {
     ///
     /// API objects are open (new fields appear with every release), so unknown fields are ignored;
     /// the fields read here must have their documented types, and an error names the path.
-    public init(apiObject: JSONValue, at path: FieldPath = FieldPath()) throws(ArtifactDecodingError) {
+    ///
+    /// With an `interner`, label keys and values and taint texts are its shared instances (see
+    /// ``LabelInterner``), so the node keeps nothing of the decoded document alive.
+    public init(apiObject: JSONValue, at path: FieldPath = FieldPath(), interner: LabelInterner? = nil) throws(ArtifactDecodingError) {
         var object = try StrictObject(apiObject, at: path)
         var metadata = try object.object("metadata")
         let name = try metadata.string("name")
         guard !name.isEmpty else {
             throw ArtifactDecodingError(path: metadata.path.appending("name"), problem: "a node name must not be empty")
         }
-        var labels: [String: String] = [:]
-        for (key, value) in try metadata.optionalStringMap("labels") ?? [] {
-            labels[key] = value
+        let pairs = try metadata.optionalStringMap("labels") ?? []
+        let labels: [String: String]
+        if let interner {
+            labels = interner.internLabels(pairs)
+        } else {
+            var plain: [String: String] = Dictionary(minimumCapacity: pairs.count)
+            for (key, value) in pairs { plain[key] = value }
+            labels = plain
         }
         var unschedulable = false
         var taints: [NodeTaint] = []
@@ -93,6 +101,7 @@ extension KubeNode {
                 var taint = try StrictObject(element, at: elementPath)
                 taints.append(NodeTaint(key: try taint.string("key"), value: try taint.optionalString("value"), effect: try taint.string("effect")))
             }
+            if let interner { taints = interner.intern(taints: taints) }
         }
         self.init(name: name, labels: labels, unschedulable: unschedulable, taints: taints, source: .live)
     }

@@ -48,8 +48,17 @@ public struct NodeCacheStatistics: Sendable, Equatable {
 /// request never waits for a list, a watch event or a file reload. Writers (the node watcher, the static
 /// feature poller) are serialised by a second lock and publish a new snapshot only when something the
 /// snapshot holds has changed.
+///
+/// Nodes are stored with their label texts interned by ``labelInterner`` (decoders given that interner
+/// deliver them so already; others are interned on the way in), so the cache holds each distinct label
+/// name and value once rather than once per node. After every write the interner is pruned to the
+/// texts of the nodes still held once it has doubled since the last prune, so node churn cannot grow it
+/// without bound.
 public final class NodeFeatureCache: Sendable {
     public let skipInstanceTypes: Set<String>
+    /// The shared label texts of the cached nodes; decode nodes with it (``KubeNode/init(apiObject:at:interner:)``,
+    /// ``StaticFeatureDirectory/reload(interner:)``) so they arrive interned.
+    public let labelInterner: LabelInterner
 
     private struct WriterState {
         var live: [String: KubeNode] = [:]
@@ -66,9 +75,12 @@ public final class NodeFeatureCache: Sendable {
     /// - Parameters:
     ///   - skipInstanceTypes: instance types never offered as candidates (and static entries of these
     ///     types are dropped).
+    ///   - labelInterner: where node label texts are shared; pruned by the cache.
     ///   - clock: wall clock for statistics; injectable for tests.
-    public init(skipInstanceTypes: Set<String> = [], clock: @escaping @Sendable () -> Date = { Date() }) {
+    public init(skipInstanceTypes: Set<String> = [], labelInterner: LabelInterner = LabelInterner(),
+                clock: @escaping @Sendable () -> Date = { Date() }) {
         self.skipInstanceTypes = skipInstanceTypes
+        self.labelInterner = labelInterner
         self.clock = clock
         let initial = NodeFeatureSnapshot.empty(builtAt: clock())
         published = Mutex(initial)
@@ -87,13 +99,31 @@ public final class NodeFeatureCache: Sendable {
     // MARK: Live nodes (node watcher)
 
     /// Replaces every live node with the result of a full list and marks the cache synced.
+    ///
+    /// A bulk replacement follows the decoding of every node, and builds a snapshot of all of them: both
+    /// leave free memory scattered among the blocks kept, which is handed back to the operating system
+    /// afterwards (see `HeapTrim`).
     public func replaceLiveNodes(_ nodes: [KubeNode]) {
+        defer { HeapTrim.releaseFreeMemory() }
         writer.withLock { state in
-            let incoming = Dictionary(nodes.map { ($0.name, $0) }, uniquingKeysWith: { _, last in last })
+            var incoming: [String: KubeNode] = Dictionary(minimumCapacity: nodes.count)
+            for node in nodes { incoming[node.name] = node }
             let changed = incoming != state.live || !state.synced
-            state.live = incoming
+            if changed {
+                var stored: [String: KubeNode] = Dictionary(minimumCapacity: incoming.count)
+                for (name, node) in incoming {
+                    // A node that did not change keeps the stored value (and the storage it shares).
+                    if let kept = state.live[name], kept == node {
+                        stored[name] = kept
+                    } else {
+                        stored[name] = labelInterner.intern(node)
+                    }
+                }
+                state.live = stored
+            }
             state.synced = true
             if changed { publish(&state) }
+            pruneInternerIfNeeded(state)
         }
     }
 
@@ -107,23 +137,30 @@ public final class NodeFeatureCache: Sendable {
             case .upsert(let node):
                 if state.live[node.name] == node {
                     state.statistics.eventsWithoutChange += 1
+                    pruneInternerIfNeeded(state)
                     return false
                 }
-                state.live[node.name] = node
+                state.live[node.name] = labelInterner.intern(node)
             case .delete(let name):
                 guard state.live.removeValue(forKey: name) != nil else {
                     state.statistics.eventsWithoutChange += 1
+                    pruneInternerIfNeeded(state)
                     return false
                 }
             }
             publish(&state)
+            pruneInternerIfNeeded(state)
             return true
         }
     }
 
     /// Notes a watch event that carries no node change (BOOKMARK), for liveness of the watch.
     public func recordEvent() {
-        writer.withLock { $0.statistics.lastEventAt = clock() }
+        writer.withLock { state in
+            state.statistics.lastEventAt = clock()
+            // The event may have been a node that failed to decode after some of its labels were interned.
+            pruneInternerIfNeeded(state)
+        }
     }
 
     public func recordWatchRestart(_ reason: WatchRestartReason) {
@@ -132,13 +169,32 @@ public final class NodeFeatureCache: Sendable {
 
     // MARK: Static features (directory poller)
 
-    /// Replaces the static entries, keyed by file name.
+    /// Replaces the static entries, keyed by file name. Like ``replaceLiveNodes(_:)``, hands the memory
+    /// freed by decoding the files and building the snapshot back to the operating system afterwards.
     public func replaceStaticFeatures(_ files: [String: [KubeNode]]) {
+        defer { HeapTrim.releaseFreeMemory() }
         writer.withLock { state in
+            defer { pruneInternerIfNeeded(state) }
             guard files != state.staticFiles else { return }
-            state.staticFiles = files
+            state.staticFiles = files.reduce(into: [:]) { stored, file in
+                // Files that did not change keep the stored entries (and the storage they share).
+                if let kept = state.staticFiles[file.key], kept == file.value {
+                    stored[file.key] = kept
+                } else {
+                    stored[file.key] = labelInterner.intern(nodes: file.value)
+                }
+            }
             publish(&state)
         }
+    }
+
+    // MARK: Interned label texts
+
+    /// Drops interned texts no stored node uses any more, once the interner has doubled since it was
+    /// last pruned (amortised: a prune visits every node, and happens after as many new texts as it keeps).
+    private func pruneInternerIfNeeded(_ state: WriterState) {
+        guard labelInterner.needsPruning else { return }
+        labelInterner.prune(keeping: ([Array(state.live.values)] + Array(state.staticFiles.values)).joined())
     }
 
     // MARK: Publishing

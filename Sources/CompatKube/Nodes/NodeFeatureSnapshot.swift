@@ -1,24 +1,21 @@
 import Foundation
+import Synchronization
 
 /// The node features admission decisions read: an immutable value, replaced as a whole when the cluster's
 /// labels change, so a reader holding one sees a consistent cluster for as long as it needs.
 ///
-/// Derived views (candidates, instance types, common labels) are computed once, when the snapshot is
-/// built; the cache builds a new snapshot only when a node's labels, schedulability or taints change or
-/// a node comes or goes, never for status heartbeats.
+/// The cache builds a new snapshot only when a node's labels, schedulability or taints change or a node
+/// comes or goes, never for status heartbeats. Building one costs the sort and the candidate filter;
+/// the derived views that scan every label of every candidate (``candidatesByInstanceType``,
+/// ``commonLabels``, ``isHomogeneous``) are computed on first use, once per snapshot, so a cluster
+/// whose nodes change often does not pay for views nobody reads, and an idle snapshot holds no copy
+/// of them.
 public final class NodeFeatureSnapshot: Sendable {
     /// Every live node, then the static entries that survived merging; each group sorted by name.
     public let nodes: [KubeNode]
     /// Nodes a workload can be placed on: not cordoned, not control-plane, instance type not skip-listed.
     /// Static entries are candidates: they stand for instance types the autoscaler can add.
     public let candidates: [KubeNode]
-    /// Candidates grouped by instance type (candidates without an instance-type label are left out).
-    public let candidatesByInstanceType: [String: [KubeNode]]
-    /// Label pairs that every candidate carries with the same value (empty when there are no candidates).
-    public let commonLabels: [String: String]
-    /// True when there is at least one candidate and all candidates agree on the instance type and on
-    /// every `feature.node.kubernetes.io/` label: any of them will do.
-    public let isHomogeneous: Bool
     /// The initial list from the API server has completed (readiness).
     public let synced: Bool
     /// Increases by one with every snapshot the cache publishes.
@@ -27,7 +24,15 @@ public final class NodeFeatureSnapshot: Sendable {
     public let builtAt: Date
     public let liveNodeCount: Int
     public let staticNodeCount: Int
-    private let positions: [String: Int]
+
+    /// The views derived from ``candidates``, computed on first use.
+    private struct Derived: Sendable {
+        var candidatesByInstanceType: [String: [KubeNode]]
+        var commonLabels: [String: String]
+        var isHomogeneous: Bool
+    }
+
+    private let derived = Mutex<Derived?>(nil)
 
     /// Labels with this prefix are NFD features; the rest (hostname, zone, node group) differ between
     /// interchangeable nodes.
@@ -46,25 +51,16 @@ public final class NodeFeatureSnapshot: Sendable {
                 return !liveTypes.contains(type) && !skipInstanceTypes.contains(type) && !liveNames.contains(entry.name)
             }
             .sorted { $0.name < $1.name }
-        nodes = liveSorted + staticKept
-        positions = Dictionary(nodes.enumerated().map { ($0.element.name, $0.offset) }, uniquingKeysWith: { first, _ in first })
+        let nodes = liveSorted.isEmpty ? staticKept : staticKept.isEmpty ? liveSorted : liveSorted + staticKept
+        self.nodes = nodes
         liveNodeCount = liveSorted.count
         staticNodeCount = staticKept.count
 
         let candidates = nodes.filter { node in
             node.acceptsWorkloads && !(node.instanceType.map(skipInstanceTypes.contains) ?? false)
         }
-        self.candidates = candidates
-        candidatesByInstanceType = Dictionary(grouping: candidates.filter { $0.instanceType != nil }) { $0.instanceType ?? "" }
-
-        var common = candidates.first?.labels ?? [:]
-        for node in candidates.dropFirst() where !common.isEmpty {
-            common = common.filter { node.labels[$0.key] == $0.value }
-        }
-        commonLabels = common
-        isHomogeneous = !candidates.isEmpty && candidates.allSatisfy { node in
-            Self.featureSignature(node) == Self.featureSignature(candidates[0])
-        }
+        // Usually every node is a candidate: share the node array's storage instead of holding a copy.
+        self.candidates = candidates.count == nodes.count ? nodes : candidates
         self.synced = synced
         self.generation = generation
         self.builtAt = builtAt
@@ -75,8 +71,51 @@ public final class NodeFeatureSnapshot: Sendable {
         NodeFeatureSnapshot(live: [], staticEntries: [], skipInstanceTypes: [], synced: false, generation: 0, builtAt: builtAt)
     }
 
+    /// Candidates grouped by instance type (candidates without an instance-type label are left out).
+    public var candidatesByInstanceType: [String: [KubeNode]] { derivedViews.candidatesByInstanceType }
+
+    /// Label pairs that every candidate carries with the same value (empty when there are no candidates).
+    public var commonLabels: [String: String] { derivedViews.commonLabels }
+
+    /// True when there is at least one candidate and all candidates agree on the instance type and on
+    /// every `feature.node.kubernetes.io/` label: any of them will do.
+    public var isHomogeneous: Bool { derivedViews.isHomogeneous }
+
+    /// The node named `name` (the first such when several share it), found by binary search in the
+    /// live group, then in the static group, since each is sorted by name.
     public func node(named name: String) -> KubeNode? {
-        positions[name].map { nodes[$0] }
+        for group in [0..<liveNodeCount, liveNodeCount..<nodes.count] {
+            var low = group.lowerBound
+            var high = group.upperBound
+            while low < high {
+                let middle = low + (high - low) / 2
+                if nodes[middle].name < name { low = middle + 1 } else { high = middle }
+            }
+            if low < group.upperBound, nodes[low].name == name { return nodes[low] }
+        }
+        return nil
+    }
+
+    private var derivedViews: Derived {
+        if let known = derived.withLock({ $0 }) { return known }
+        let computed = Self.derive(candidates)
+        // Two first readers may both compute; the views are equal, and the first stored is kept.
+        return derived.withLock { stored in
+            if let stored { return stored }
+            stored = computed
+            return computed
+        }
+    }
+
+    private static func derive(_ candidates: [KubeNode]) -> Derived {
+        let byInstanceType = Dictionary(grouping: candidates.filter { $0.instanceType != nil }) { $0.instanceType ?? "" }
+        var common = candidates.first?.labels ?? [:]
+        for node in candidates.dropFirst() where !common.isEmpty {
+            common = common.filter { node.labels[$0.key] == $0.value }
+        }
+        let firstSignature = candidates.first.map(featureSignature)
+        let homogeneous = !candidates.isEmpty && candidates.allSatisfy { featureSignature($0) == firstSignature }
+        return Derived(candidatesByInstanceType: byInstanceType, commonLabels: common, isHomogeneous: homogeneous)
     }
 
     private static func featureSignature(_ node: KubeNode) -> [String: String] {

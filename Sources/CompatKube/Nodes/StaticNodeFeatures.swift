@@ -11,27 +11,148 @@ import Synchronization
 public enum StaticNodeFeatures {
     /// Decodes one file. Every entry must be an object of string labels with an instance-type label,
     /// since an entry stands for an instance type.
-    public static func parse<Bytes: Collection>(_ bytes: Bytes, fileName: String) throws(ArtifactDecodingError) -> [KubeNode]
+    ///
+    /// Label keys and values are interned with `interner` (a fresh one when `nil`, shared within this
+    /// file), so entries repeating the same labels share their strings. The file is decoded one entry at
+    /// a time: only one entry's document exists at once, not the whole file's, and what the entries keep
+    /// is not scattered among the freed remains of a document many times their size. A file that is not
+    /// a well-formed array of valid entries is decoded as a whole instead, so errors are exactly those of
+    /// the whole-document decoder.
+    public static func parse<Bytes: Collection>(_ bytes: Bytes, fileName: String, interner: LabelInterner? = nil)
+        throws(ArtifactDecodingError) -> [KubeNode]
     where Bytes.Element == UInt8 {
-        let document = try DocumentDecoder.decode(bytes, format: .json)
+        let interner = interner ?? LabelInterner()
+        let parsed = bytes.withContiguousStorageIfAvailable { buffer in
+            Result { () throws(ArtifactDecodingError) in try parse(buffer: buffer, fileName: fileName, interner: interner) }
+        }
+        if let parsed { return try parsed.get() }
+        return try Array(bytes).withUnsafeBufferPointer { buffer throws(ArtifactDecodingError) in
+            try parse(buffer: buffer, fileName: fileName, interner: interner)
+        }
+    }
+
+    private static func parse(buffer: UnsafeBufferPointer<UInt8>, fileName: String, interner: LabelInterner)
+        throws(ArtifactDecodingError) -> [KubeNode]
+    {
+        guard let elements = TopLevelArray.elementRanges(in: buffer) else {
+            return try parseWholeDocument(buffer, fileName: fileName, interner: interner)
+        }
+        // An element of the top-level array is one level deeper than a document of its own.
+        let parser = JSONParser(maximumDepth: JSONParser().maximumDepth - 1)
         var nodes: [KubeNode] = []
-        for (element, path) in try StrictObject.array(document, at: FieldPath()) {
-            guard case .object(let object) = element else {
-                throw ArtifactDecodingError(path: path, problem: "expected an object of node labels, found \(element.typeName)")
+        nodes.reserveCapacity(elements.count)
+        for range in elements {
+            do {
+                let element = try parser.parse(bytes: UnsafeBufferPointer(rebasing: buffer[range]))
+                nodes.append(try entry(element, at: FieldPath().appending(nodes.count), fileName: fileName, index: nodes.count, interner: interner))
+            } catch {
+                // Invalid somewhere: the whole-document decoder finds the first problem in document order.
+                return try parseWholeDocument(buffer, fileName: fileName, interner: interner)
             }
-            var labels: [String: String] = [:]
-            for (key, value) in object.members {
-                labels[key] = try StrictObject.string(value, at: path.appending(key))
-            }
-            let node = KubeNode(name: "static/\(fileName)/\(nodes.count)", labels: labels, source: .staticFeatures(file: fileName))
-            guard node.instanceType != nil else {
-                throw ArtifactDecodingError(
-                    path: path,
-                    problem: "entry has no \(KubeNode.instanceTypeLabels[0]) label; each static entry must name the instance type it stands for")
-            }
-            nodes.append(node)
         }
         return nodes
+    }
+
+    private static func parseWholeDocument(_ buffer: UnsafeBufferPointer<UInt8>, fileName: String, interner: LabelInterner)
+        throws(ArtifactDecodingError) -> [KubeNode]
+    {
+        let document = try DocumentDecoder.decode(buffer, format: .json)
+        var nodes: [KubeNode] = []
+        for (element, path) in try StrictObject.array(document, at: FieldPath()) {
+            nodes.append(try entry(element, at: path, fileName: fileName, index: nodes.count, interner: interner))
+        }
+        return nodes
+    }
+
+    /// One entry: an object of string labels with an instance type.
+    private static func entry(_ element: JSONValue, at path: FieldPath, fileName: String, index: Int, interner: LabelInterner)
+        throws(ArtifactDecodingError) -> KubeNode
+    {
+        guard case .object(let object) = element else {
+            throw ArtifactDecodingError(path: path, problem: "expected an object of node labels, found \(element.typeName)")
+        }
+        let members = object.members
+        var pairs: [(key: String, value: String)] = []
+        pairs.reserveCapacity(members.count)
+        for (key, value) in members {
+            pairs.append((key, try StrictObject.string(value, at: path.appending(key))))
+        }
+        let node = KubeNode(name: "static/\(fileName)/\(index)", labels: interner.internLabels(pairs), source: .staticFeatures(file: fileName))
+        guard node.instanceType != nil else {
+            throw ArtifactDecodingError(
+                path: path,
+                problem: "entry has no \(KubeNode.instanceTypeLabels[0]) label; each static entry must name the instance type it stands for")
+        }
+        return node
+    }
+}
+
+/// Finds the elements of a top-level JSON array without parsing them, so they can be parsed one by one.
+enum TopLevelArray {
+    /// Byte ranges of the elements (each may have whitespace around it), or `nil` when the text is not
+    /// shaped like one array (leading or trailing garbage, unbalanced brackets, an unterminated string).
+    /// Elements are not validated here: a range holding something other than one JSON value fails when
+    /// it is parsed.
+    static func elementRanges(in bytes: UnsafeBufferPointer<UInt8>) -> [Range<Int>]? {
+        var position = 0
+        func skipWhitespace() {
+            while position < bytes.count, isWhitespace(bytes[position]) { position += 1 }
+        }
+        skipWhitespace()
+        guard position < bytes.count, bytes[position] == UInt8(ascii: "[") else { return nil }
+        position += 1
+        var ranges: [Range<Int>] = []
+        var elementStart = position
+        var depth = 0
+        var inString = false
+        var escaping = false
+        var sawContent = false
+        while position < bytes.count {
+            let byte = bytes[position]
+            position += 1
+            if inString {
+                if escaping {
+                    escaping = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaping = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""):
+                inString = true
+                sawContent = true
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                depth += 1
+                sawContent = true
+            case UInt8(ascii: "}"):
+                guard depth > 0 else { return nil }
+                depth -= 1
+            case UInt8(ascii: "]"):
+                if depth > 0 {
+                    depth -= 1
+                    continue
+                }
+                // The end of the top-level array: only whitespace may follow.
+                if sawContent || !ranges.isEmpty { ranges.append(elementStart..<(position - 1)) }
+                skipWhitespace()
+                return position == bytes.count ? ranges : nil
+            case UInt8(ascii: ",") where depth == 0:
+                ranges.append(elementStart..<(position - 1))
+                elementStart = position
+                sawContent = false
+            default:
+                if !isWhitespace(byte) { sawContent = true }
+            }
+        }
+        return nil
+    }
+
+    @inline(__always)
+    private static func isWhitespace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09
     }
 }
 
@@ -65,6 +186,12 @@ public final class StaticFeatureDirectory: Sendable {
     /// Reads files whose size, modification time or inode changed since the last call (all of them
     /// the first time). Returns `nil` when nothing changed. A missing directory means no static entries.
     public func reload() -> Contents? {
+        reload(interner: LabelInterner())
+    }
+
+    /// ``reload()`` with labels interned by `interner`, typically the ``NodeFeatureCache/labelInterner``
+    /// of the cache the entries go to, so they share their strings with the cache's other nodes.
+    public func reload(interner: LabelInterner) -> Contents? {
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [])
             .filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }
         var current: [String: FileSignature] = [:]
@@ -83,7 +210,10 @@ public final class StaticFeatureDirectory: Sendable {
                     continue
                 }
                 do {
-                    state.entries[name] = try StaticNodeFeatures.parse(bytes, fileName: name)
+                    let entries = try StaticNodeFeatures.parse(bytes, fileName: name, interner: interner)
+                    // A rewrite with the same entries (a touched file, a ConfigMap resync) keeps the entries
+                    // already held, which the cache shares, instead of holding a second copy of every label map.
+                    if state.entries[name] != entries { state.entries[name] = entries }
                     state.errors[name] = nil
                 } catch {
                     state.errors[name] = "\(error)"
@@ -144,7 +274,7 @@ public final class StaticFeaturePoller: Sendable {
     /// Reloads once, on the caller's thread; returns whether anything changed.
     @discardableResult
     public func reloadNow() -> Bool {
-        guard let contents = directory.reload() else { return false }
+        guard let contents = directory.reload(interner: cache.labelInterner) else { return false }
         for (file, problem) in contents.errorsByFile.sorted(by: { $0.key < $1.key }) {
             logger.error("static node features file is invalid; keeping its previous entries", metadata: [
                 "directory": "\(directory.path)", "file": "\(file)", "error": "\(problem)",

@@ -150,17 +150,18 @@ public final class NodeWatcher: Sendable {
     }
 
     /// Lists every node, page by page. `from` is the list's `resourceVersion` ("0": any cached state;
-    /// "": a consistent read).
+    /// "": a consistent read). Each page is decoded as it arrives, with the cache's label interner, so
+    /// only one page of full node objects (status, images, conditions) is held at a time.
     private func listNodes(from: String) throws(KubeAPIError) -> (nodes: [KubeNode], resourceVersion: String) {
         let path = KubePath.nodes()
-        let (items, listVersion) = try client.list(path, pageSize: options.pageSize, resourceVersion: from)
         var nodes: [KubeNode] = []
-        nodes.reserveCapacity(items.count)
-        for (index, item) in items.enumerated() {
-            do {
-                nodes.append(try KubeNode(apiObject: item, at: FieldPath([.key("items"), .index(index)])))
-            } catch {
-                throw KubeAPIError(kind: .malformedResponse(detail: error.description), request: "GET \(path)")
+        let listVersion = try client.list(path, pageSize: options.pageSize, resourceVersion: from) { (items: [JSONValue]) throws(KubeAPIError) in
+            for item in items {
+                do throws(ArtifactDecodingError) {
+                    nodes.append(try KubeNode(apiObject: item, at: FieldPath([.key("items"), .index(nodes.count)]), interner: cache.labelInterner))
+                } catch {
+                    throw KubeAPIError(kind: .malformedResponse(detail: error.description), request: "GET \(path)")
+                }
             }
         }
         return (nodes, listVersion)
@@ -184,7 +185,7 @@ public final class NodeWatcher: Sendable {
                 switch event.type {
                 case .added, .modified:
                     do {
-                        cache.apply(.upsert(try KubeNode(apiObject: event.object, at: FieldPath([.key("object")]))))
+                        cache.apply(.upsert(try KubeNode(apiObject: event.object, at: FieldPath([.key("object")]), interner: cache.labelInterner)))
                     } catch {
                         cache.recordEvent()
                         logger.error("node watch event skipped: undecodable node", metadata: ["type": "\(event.type.rawValue)", "error": "\(error)"])

@@ -112,7 +112,11 @@ public final class HTTPSServer: Sendable {
             defer { current = nil }
             return current
         }) else { return }
+        // Closed at once, not after the drain: connections still queued are reset and new ones refused,
+        // so the API server fails over to another replica immediately instead of waiting in an accept
+        // queue nobody reads until its webhook timeout.
         let listenSocket = MHD_quiesce_daemon(handle.raw)
+        if listenSocket >= 0 { close(listenSocket) }
         core.beginStopping()
         let deadline = ContinuousClock.now + gracePeriod
         while core.inFlight.load(ordering: .acquiring) > 0 && ContinuousClock.now < deadline {
@@ -120,7 +124,6 @@ public final class HTTPSServer: Sendable {
         }
         let unfinished = core.inFlight.load(ordering: .acquiring)
         MHD_stop_daemon(handle.raw)
-        if listenSocket >= 0 { close(listenSocket) }
         mhd_log_target_free(handle.logTarget)
         core.logger.info("http server stopped", metadata: ["port": "\(port)", "abandonedRequests": "\(unfinished)"])
     }

@@ -104,25 +104,14 @@ enum TopLevelArray {
         var ranges: [Range<Int>] = []
         var elementStart = position
         var depth = 0
-        var inString = false
-        var escaping = false
+        var strings = JSONStringTracker()
         var sawContent = false
         while position < bytes.count {
             let byte = bytes[position]
             position += 1
-            if inString {
-                if escaping {
-                    escaping = false
-                } else if byte == UInt8(ascii: "\\") {
-                    escaping = true
-                } else if byte == UInt8(ascii: "\"") {
-                    inString = false
-                }
-                continue
-            }
+            if strings.consume(byte) { continue }
             switch byte {
             case UInt8(ascii: "\""):
-                inString = true
                 sawContent = true
             case UInt8(ascii: "{"), UInt8(ascii: "["):
                 depth += 1

@@ -16,8 +16,7 @@ public struct JSONDocumentStream: Sendable {
     /// Index in `buffer` where the document in progress starts, if one has started.
     private var documentStart: Int?
     private var depth = 0
-    private var inString = false
-    private var escaping = false
+    private var strings = JSONStringTracker()
 
     public init(maximumDocumentBytes: Int = 16 << 20) {
         self.maximumDocumentBytes = maximumDocumentBytes
@@ -47,19 +46,8 @@ public struct JSONDocumentStream: Sendable {
                 }
                 continue
             }
-            if inString {
-                if escaping {
-                    escaping = false
-                } else if byte == UInt8(ascii: "\\") {
-                    escaping = true
-                } else if byte == UInt8(ascii: "\"") {
-                    inString = false
-                }
-                continue
-            }
+            if strings.consume(byte) { continue }
             switch byte {
-            case UInt8(ascii: "\""):
-                inString = true
             case UInt8(ascii: "{"), UInt8(ascii: "["):
                 depth += 1
             case UInt8(ascii: "}"), UInt8(ascii: "]"):

@@ -174,8 +174,7 @@ public enum InstanceChooser {
             let excluded = choice.candidates.filter { $0.score != nil && !$0.assessment.isInDistribution }
             if !excluded.isEmpty {
                 parts.append("\(excluded.count) out-of-distribution node\(excluded.count == 1 ? " was" : "s were") not eligible: "
-                    + excluded.map { "\(label($0)): " + $0.assessment.outOfDistribution.map(\.description).joined(separator: "; ") }
-                        .joined(separator: "; "))
+                    + listed(excluded) { "\(label($0)): " + $0.assessment.outOfDistribution.map(\.description).joined(separator: "; ") })
             }
         }
         if let unguarded = choice.unguardedChoice {
@@ -184,13 +183,23 @@ public enum InstanceChooser {
         let unscorable = choice.candidates.filter { $0.score == nil }
         if !unscorable.isEmpty {
             parts.append("\(unscorable.count) node\(unscorable.count == 1 ? "" : "s") cannot be scored: "
-                + unscorable.map { "\(label($0)): " + $0.assessment.inputProblems.map(\.description).joined(separator: ", ") }
-                    .joined(separator: "; "))
+                + listed(unscorable) { "\(label($0)): " + $0.assessment.inputProblems.map(\.description).joined(separator: ", ") })
         }
         if !choice.controlPlaneNodes.isEmpty {
             parts.append("\(choice.controlPlaneNodes.count) control-plane node\(choice.controlPlaneNodes.count == 1 ? "" : "s") dropped")
         }
         return parts.joined(separator: ". ")
+    }
+
+    /// How many nodes an explanation itemises; the rest are counted. The explanation becomes an audit
+    /// annotation and a log field, so it must stay small with 10 000 nodes (the API server limits
+    /// annotation sizes, and every audited request carries it).
+    public static let explainedNodeLimit = 5
+
+    private static func listed(_ nodes: [CandidateNode], _ describe: (CandidateNode) -> String) -> String {
+        let shown = nodes.prefix(explainedNodeLimit).map(describe).joined(separator: "; ")
+        let hidden = nodes.count - explainedNodeLimit
+        return hidden > 0 ? shown + "; and \(hidden) more" : shown
     }
 
     private static func label(_ node: CandidateNode) -> String {

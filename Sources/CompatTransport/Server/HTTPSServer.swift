@@ -112,11 +112,13 @@ public final class HTTPSServer: Sendable {
             defer { current = nil }
             return current
         }) else { return }
-        // Closed at once, not after the drain: connections still queued are reset and new ones refused,
-        // so the API server fails over to another replica immediately instead of waiting in an accept
-        // queue nobody reads until its webhook timeout.
+        // Shut down at once, not after the drain: connections still queued are reset and new ones
+        // refused, so the API server fails over to another replica immediately instead of waiting in an
+        // accept queue nobody reads until its webhook timeout. Only shut down, not closed: the daemon's
+        // threads still remove the descriptor from their epoll sets, and libmicrohttpd aborts the process
+        // if that fails on a closed descriptor. Linux turns a shut-down listening socket back to CLOSED.
         let listenSocket = MHD_quiesce_daemon(handle.raw)
-        if listenSocket >= 0 { close(listenSocket) }
+        if listenSocket >= 0 { _ = shutdown(listenSocket, Int32(SHUT_RDWR)) }
         core.beginStopping()
         let deadline = ContinuousClock.now + gracePeriod
         while core.inFlight.load(ordering: .acquiring) > 0 && ContinuousClock.now < deadline {
@@ -124,6 +126,7 @@ public final class HTTPSServer: Sendable {
         }
         let unfinished = core.inFlight.load(ordering: .acquiring)
         MHD_stop_daemon(handle.raw)
+        if listenSocket >= 0 { close(listenSocket) }
         mhd_log_target_free(handle.logTarget)
         core.logger.info("http server stopped", metadata: ["port": "\(port)", "abandonedRequests": "\(unfinished)"])
     }

@@ -21,8 +21,8 @@ public struct ModelChoice: Sendable {
     /// snapshot or the model file changes: it depends on nothing else. Random choices depend on the seed
     /// and are always drawn.
     public static func choose(
-        spec: ModelCompatibilitySpec, modelName: String, artifact: String, nodes: [[String: String]], seed: UInt64, library: ModelLibrary,
-        memo: SnapshotMemo? = nil, candidatesKey: String = ""
+        spec: ModelCompatibilitySpec, modelName: String, artifact: String, nodes: @autoclosure () -> [[String: String]], seed: UInt64,
+        library: ModelLibrary, memo: SnapshotMemo? = nil, candidatesKey: String = ""
     ) throws(SelectionRefusal) -> ModelChoice {
         guard let reference = spec.references(toModel: modelName).first else {
             let named = Set(spec.compatibilities.flatMap(\.models).map(\.name)).sorted().joined(separator: ", ")
@@ -32,9 +32,6 @@ public struct ModelChoice: Sendable {
                     + "oci.image.compatibilities.selection/model to one of those"
             )
         }
-        guard !nodes.isEmpty else {
-            throw SelectionRefusal(.noCompatibleChoice, "there are no schedulable nodes for model \(modelName) to choose from")
-        }
         let loaded: ModelLibrary.LoadedModel
         if modelName == "random" && reference.filename == nil {
             loaded = ModelLibrary.LoadedModel(model: PerformanceModel.uniform, identity: "uniform")
@@ -43,14 +40,17 @@ public struct ModelChoice: Sendable {
         }
         let choice: InstanceChoice
         do throws(InstanceChoiceError) {
-            let compute = { () throws(InstanceChoiceError) -> InstanceChoice in
-                try InstanceChooser.choose(model: loaded.model, nodes: nodes, direction: reference.direction, seed: seed)
+            // The label maps are gathered only on a miss: with 10 000 candidates that is most of a hit's cost.
+            func compute() throws(InstanceChoiceError) -> InstanceChoice {
+                try InstanceChooser.choose(model: loaded.model, nodes: nodes(), direction: reference.direction, seed: seed)
             }
             if let memo, reference.direction != .random {
                 choice = try memo.value("model-choice;" + reference.direction.rawValue + ";" + loaded.identity + ";" + candidatesKey, compute)
             } else {
                 choice = try compute()
             }
+        } catch .noNodes {
+            throw SelectionRefusal(.noCompatibleChoice, "there are no schedulable nodes for model \(modelName) to choose from")
         } catch {
             throw SelectionRefusal(.noCompatibleChoice, "model \(modelName) could not choose an instance: \(error)")
         }

@@ -339,6 +339,9 @@ case "report":
     out.append("")
     out.append("- Webhook RSS with the 25 EKS nodes, after the load above: \(f(number("rss_25_nodes_after_load", "kb").map { $0 / 1024 })) MiB.")
     out.append("- With 10 000 nodes in the cache (static features, distinct instance types): \(f(number("rss_10000_nodes_idle", "kb").map { $0 / 1024 })) MiB idle, \(f(number("rss_10000_nodes_after_load", "kb").map { $0 / 1024 })) MiB after the admissions below.")
+    if let first = number("first_model_admission_10k", "ms") {
+        out.append("- First model admission after the 10 000 nodes were loaded (scores every node, computes the snapshot's compatibility classes; curl, TLS handshake included): \(f(first)) ms. The model admissions after it reuse the choice (last line).")
+    }
     for (body, what) in [("pod-descriptive-10k", "descriptive Pod with an instance-type nodeSelector"), ("pod-model-10k", "model Pod without a nodeSelector (all 10 000 nodes are candidates)")] {
         let name = "wrk_\(body)_c1"
         out.append("- \(what), 10 000 nodes, 1 connection: p50 \(f(number(name, "p50_us"), 0)) µs, p99 \(f(number(name, "p99_us"), 0)) µs, \(f(number(name, "rps"), 0)) requests/s\((number(name, "errors") ?? 0) > 0 ? " (\(Int(number(name, "errors") ?? 0)) errors)" : "").")

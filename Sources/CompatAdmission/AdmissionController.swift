@@ -116,8 +116,10 @@ public struct AdmissionController: Sendable {
     ) throws(AdmissionDenial) -> AdmissionOutcome {
         let contract = try SelectionContract(annotations: annotations)
         let nodeSelector = try target.nodeSelector()
+        let candidatesKey = nodeResolver.candidatesKey(nodeSelector: nodeSelector, selectorField: target.kind.nodeSelectorField)
         let resolution = nodeResolver.resolve(
-            nodeSelector: nodeSelector, selectorField: target.kind.nodeSelectorField, in: nodes, explainingDifferences: contract.model == nil
+            nodeSelector: nodeSelector, selectorField: target.kind.nodeSelectorField, in: nodes, explainingDifferences: contract.model == nil,
+            candidatesKey: candidatesKey
         )
         if contract.model == nil, let problem = resolution.problem {
             throw AdmissionDenial(.invalid, problem.description)
@@ -126,10 +128,7 @@ public struct AdmissionController: Sendable {
             requestUID: request.uid, kind: target.kind, operation: request.operation, namespace: request.namespace,
             objectName: request.displayName, contract: contract, annotations: annotations, nodeSelector: nodeSelector,
             nodeFeatures: resolution, containers: containers, seed: contract.seed ?? Self.seed(fromUID: request.uid),
-            snapshotMemo: nodes.memo,
-            candidatesKey: NodeFeatureResolver.memoKey(
-                nodeSelector: nodeSelector, selectorField: target.kind.nodeSelectorField, explaining: false, policy: nodeResolver.policy
-            )
+            snapshotMemo: nodes.memo, candidatesKey: candidatesKey
         )
         let decision: SelectionDecision
         do {

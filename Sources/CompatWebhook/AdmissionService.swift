@@ -69,10 +69,11 @@ public final class AdmissionService: Sendable {
     /// One line per admission with what correlates it (the uid) and what was decided; never the object.
     /// Nothing is formatted when the logger's level drops the line.
     private func log(_ request: AdmissionRequest, _ outcome: AdmissionOutcome, outcomeLabel: String, elapsed: Duration) {
-        let level: Logger.Level = switch outcome.response.denial?.reason {
-        case nil: .info
-        case .internalError?: .error
-        default: .warning
+        let denial = outcome.response.denial
+        let (level, message): (Logger.Level, Logger.Message) = switch denial?.reason {
+        case nil: (.info, "admission allowed")
+        case .internalError?: (.error, "admission denied: selection failed")
+        default: (.warning, "admission denied")
         }
         guard logger.logLevel <= level else { return }
         var metadata: Logger.Metadata = [
@@ -94,18 +95,13 @@ public final class AdmissionService: Sendable {
                 metadata["nodeSelector"] = "\(decision.nodeSelector.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ","))"
             }
         }
-        if let denial = outcome.response.denial {
+        if let denial {
             metadata["reason"] = "\(denial.reason.rawValue)"
             metadata["message"] = "\(denial.message)"
-            if denial.reason == .internalError {
-                logger.error("admission denied: selection failed", metadata: metadata)
-            } else {
-                logger.warning("admission denied", metadata: metadata)
-            }
         } else {
             metadata["summary"] = "\(outcome.summary)"
-            logger.info("admission allowed", metadata: metadata)
         }
+        logger.log(level: level, message, metadata: metadata)
     }
 
     /// Milliseconds with three decimals (`0.412`), without a C format string.

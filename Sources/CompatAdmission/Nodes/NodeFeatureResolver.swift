@@ -75,7 +75,19 @@ public struct NodeFeatureResolver: Sendable {
     public func resolve(
         nodeSelector: [String: String], selectorField: String, in snapshot: ClusterNodeSet, explainingDifferences: Bool = true
     ) -> NodeFeatureResolution {
-        let key = Self.memoKey(nodeSelector: nodeSelector, selectorField: selectorField, explaining: explainingDifferences, policy: policy)
+        resolve(
+            nodeSelector: nodeSelector, selectorField: selectorField, in: snapshot, explainingDifferences: explainingDifferences,
+            candidatesKey: candidatesKey(nodeSelector: nodeSelector, selectorField: selectorField)
+        )
+    }
+
+    /// The resolution with the caller's ``candidatesKey(nodeSelector:selectorField:)``, which the
+    /// admission controller also hands to the selector, so it is built once per admission.
+    func resolve(
+        nodeSelector: [String: String], selectorField: String, in snapshot: ClusterNodeSet, explainingDifferences: Bool,
+        candidatesKey: String
+    ) -> NodeFeatureResolution {
+        let key = Self.memoKey(explaining: explainingDifferences, candidatesKey: candidatesKey)
         return snapshot.memo.value(key) {
             uncachedResolve(nodeSelector: nodeSelector, selectorField: selectorField, in: snapshot, explainingDifferences: explainingDifferences)
         }
@@ -85,7 +97,21 @@ public struct NodeFeatureResolver: Sendable {
     static func memoKey(
         nodeSelector: [String: String], selectorField: String, explaining: Bool, policy: CompatibilityLabelPolicy
     ) -> String {
-        var key = "resolve;" + (explaining ? "e;" : "q;")
+        memoKey(explaining: explaining, candidatesKey: candidatesKey(nodeSelector: nodeSelector, selectorField: selectorField, policy: policy))
+    }
+
+    private static func memoKey(explaining: Bool, candidatesKey: String) -> String {
+        "resolve;" + (explaining ? "e;" : "q;") + candidatesKey
+    }
+
+    /// Names the candidate set a nodeSelector gives within one snapshot (its field, the policy and the
+    /// entries, each part prefixed by its length so different selectors never share a text).
+    public func candidatesKey(nodeSelector: [String: String], selectorField: String) -> String {
+        Self.candidatesKey(nodeSelector: nodeSelector, selectorField: selectorField, policy: policy)
+    }
+
+    static func candidatesKey(nodeSelector: [String: String], selectorField: String, policy: CompatibilityLabelPolicy) -> String {
+        var key = ""
         func part(_ text: String) { key += String(text.utf8.count) + ":" + text }
         part(selectorField)
         if policy != .standard { part(policy.featureDomains.joined(separator: ",") + "|" + policy.exactKeys.joined(separator: ",")) }

@@ -99,15 +99,7 @@ public final class ArtifactResolver: Sendable {
     public func resolveIdentified(
         _ reference: String, deadline: ContinuousClock.Instant
     ) throws(SelectionRefusal) -> (artifact: SelectionArtifact, identity: String) {
-        // A file reference seen within the revalidation interval skips parsing and path admission; its
-        // raw text ("file://…") cannot collide with the standardized paths ("/…") kept beside it.
-        let located: Located
-        if let recent = recentFiles.value(for: reference) {
-            located = recent
-        } else {
-            located = try locate(try ArtifactAddress(reference), deadline: deadline, referencedBy: nil)
-            if reference.hasPrefix(ArtifactAddress.fileScheme) { recentFiles.store(located, for: reference) }
-        }
+        let located = try locate(try ArtifactAddress(reference), deadline: deadline, referencedBy: nil)
         switch cache.value(for: located.key) {
         case .artifact(let artifact)?: return (artifact, located.key)
         case .manifestList(let manifests)?: return try catalog(listedIn: located, manifests: manifests, deadline: deadline)

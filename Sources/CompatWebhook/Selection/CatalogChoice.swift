@@ -66,17 +66,25 @@ public struct CatalogChooser: Sendable {
     static let imageStream = "image-choice"
     static let viewStream = "flux-view-choice"
 
-    /// Where candidate sets are kept, under ``catalogIdentity``: they depend only on the catalog, the
-    /// host and the mode, while the draw among them depends on each request's seed.
-    public let memo: SnapshotMemo?
-    /// Names the catalog's content (its list and every member's identity), for ``memo`` keys.
-    public let catalogIdentity: String
+    /// Where candidate sets are kept, and the identity of the catalog's content (its list and every
+    /// member's) that keys them: they depend only on the catalog, the host and the mode, while the draw
+    /// among them depends on each request's seed. One value, so a memo is never used without an identity.
+    public struct CandidateMemo: Sendable {
+        public let memo: SnapshotMemo
+        public let catalogIdentity: String
 
-    public init(catalog: ImageCatalog, views: FluxViewCatalog, memo: SnapshotMemo? = nil, catalogIdentity: String = "") {
+        public init(_ memo: SnapshotMemo, catalogIdentity: String) {
+            self.memo = memo
+            self.catalogIdentity = catalogIdentity
+        }
+    }
+
+    public let candidateMemo: CandidateMemo?
+
+    public init(catalog: ImageCatalog, views: FluxViewCatalog, candidateMemo: CandidateMemo? = nil) {
         selector = ImageSelector(catalog: catalog)
         self.views = views
-        self.memo = memo
-        self.catalogIdentity = catalogIdentity
+        self.candidateMemo = candidateMemo
     }
 
     private struct CandidateKey: Hashable, Sendable {
@@ -186,8 +194,8 @@ public struct CatalogChooser: Sendable {
     private func select(
         _ host: HostEnvironment, _ mode: SelectionMode, _ random: inout SeededRandom, hostName: String
     ) throws(SelectionRefusal) -> ImageSelection {
-        let candidates = memo.map { memo in
-            memo.value(CandidateKey(catalog: catalogIdentity, host: host, mode: mode)) { selector.candidates(for: host, mode: mode) }
+        let candidates = candidateMemo.map { kept in
+            kept.memo.value(CandidateKey(catalog: kept.catalogIdentity, host: host, mode: mode)) { selector.candidates(for: host, mode: mode) }
         } ?? selector.candidates(for: host, mode: mode)
         switch selector.select(from: candidates, random: &random) {
         case .selected(let selection):

@@ -105,7 +105,9 @@ public final class RequestSelector: AdmissionSelector {
                 workload = .miniCluster(fluxViewImage: object.flatMap { SelectionEngine.fluxViewImagePointer.value(in: $0)?.stringValue })
             }
             let mode = request.contract.mode ?? engine.defaultMode
-            let chooser = CatalogChooser(catalog: catalog, views: engine.views, memo: request.snapshotMemo, catalogIdentity: identity)
+            let chooser = CatalogChooser(
+                catalog: catalog, views: engine.views, candidateMemo: .init(request.snapshotMemo, catalogIdentity: identity)
+            )
             let choice = try chooser.choose(CatalogRequest(
                 workload: workload, mode: mode, node: NodeHostFacts(labels: features.labels), seed: request.seed, mpi: request.contract.mpi
             ))

@@ -128,11 +128,13 @@ public final class WebhookServer: Sendable {
     /// Whether a Content-Type's media type (before any `;` parameters, spaces and case ignored) is
     /// `application/json`. Byte-wise: this runs on every admission.
     static func isJSON(_ contentType: String) -> Bool {
-        let essence = contentType.utf8.prefix { $0 != UInt8(ascii: ";") }
-        let trimmed = essence.drop { $0 == 0x20 || $0 == 0x09 }.reversed().drop { $0 == 0x20 || $0 == 0x09 }.reversed()
-        let expected = "application/json".utf8
-        return trimmed.count == expected.count
-            && zip(trimmed, expected).allSatisfy { ($0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0) == $1 }
+        let essence = Array(contentType.utf8.prefix { $0 != UInt8(ascii: ";") })
+        let isBlank = { (byte: UInt8) in byte == 0x20 || byte == 0x09 }
+        guard let first = essence.firstIndex(where: { !isBlank($0) }), let last = essence.lastIndex(where: { !isBlank($0) }) else {
+            return false
+        }
+        let lowered = essence[first...last].map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }
+        return lowered.elementsEqual("application/json".utf8)
     }
 
     /// A Go duration as the API server formats `?timeout=` (`10s`, `1.5s`, `500ms`, `1m30s`); `nil` when

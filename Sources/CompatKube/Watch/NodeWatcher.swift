@@ -95,13 +95,15 @@ public final class NodeWatcher: Sendable {
             if let from = listFrom {
                 do {
                     let (nodes, listed) = try listNodes(from: from)
-                    cache.replaceLiveNodes(nodes)
                     resourceVersion = listed
                     listFrom = nil
+                    // Counted before the cache publishes it: whoever sees the cache synced sees the list
+                    // counted (publishing also trims the heap, which takes a moment).
                     progress.withLock {
                         $0.resourceVersion = listed
                         $0.lists += 1
                     }
+                    cache.replaceLiveNodes(nodes)
                     logger.info("node list complete", metadata: ["nodes": "\(nodes.count)", "resourceVersion": "\(listed)"])
                 } catch {
                     // An expired continue token or resource version: list again as a consistent read.

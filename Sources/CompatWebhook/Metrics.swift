@@ -1,3 +1,4 @@
+import CompatArtifacts
 import Synchronization
 
 /// The webhook's Prometheus metrics, rendered in the text exposition format at `GET /metrics`.
@@ -175,5 +176,15 @@ struct Histogram: Sendable {
         sum += value
         count += 1
         if let i = buckets.firstIndex(where: { value <= $0 }) { counts[i] += 1 }
+    }
+}
+
+extension WebhookMetrics: ArtifactFetchObserver {
+    public func artifactLookup(_ result: ArtifactLookupResult) {
+        recordArtifactLookup(result: result.rawValue)
+    }
+
+    public func registryFetch(seconds: Double, succeeded: Bool) {
+        recordRegistryFetch(seconds: seconds, succeeded: succeeded)
     }
 }

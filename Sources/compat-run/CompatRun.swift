@@ -129,7 +129,7 @@ struct CompatRun: ParsableCommand {
                 print(try DryRun.render(plan, paths: paths, mpi: mpi, catalog: catalog, modelSpec: modelSpec))
                 return
             }
-            var options = SessionOptions(seed: plan.seed ?? seed, paths: paths, logger: logger)
+            var options = SessionOptions(seed: plan.seed ?? seed, paths: paths, webhook: .inProcess, logger: logger)
             options.mpi = mpi
             options.catalogReference = catalog
             options.modelSpecReference = modelSpec

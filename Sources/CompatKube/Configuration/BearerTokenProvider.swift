@@ -148,7 +148,7 @@ struct ExecPluginRunner {
             let exited = DispatchSemaphore(value: 0)
             process.terminationHandler = { _ in exited.signal() }
             try process.run()
-            let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
+            let seconds = timeout.inSeconds
             if exited.wait(timeout: .now() + seconds) == .timedOut {
                 // SIGKILL: a plugin may block or ignore SIGTERM, and the caller must not hang.
                 kill(process.processIdentifier, SIGKILL)

@@ -68,16 +68,8 @@ public enum StaticNodeFeatures {
     private static func entry(_ element: JSONValue, at path: FieldPath, fileName: String, index: Int, interner: LabelInterner)
         throws(ArtifactDecodingError) -> KubeNode
     {
-        guard case .object(let object) = element else {
-            throw ArtifactDecodingError(path: path, problem: "expected an object of node labels, found \(element.typeName)")
-        }
-        let members = object.members
-        var pairs: [(key: String, value: String)] = []
-        pairs.reserveCapacity(members.count)
-        for (key, value) in members {
-            pairs.append((key, try StrictObject.string(value, at: path.appending(key))))
-        }
-        let node = KubeNode(name: "static/\(fileName)/\(index)", labels: interner.internLabels(pairs), source: .staticFeatures(file: fileName))
+        let labels = try NodeLabels.labelValues(element, at: path)
+        let node = KubeNode(name: "static/\(fileName)/\(index)", labels: interner.internLabels(labels), source: .staticFeatures(file: fileName))
         guard node.instanceType != nil else {
             throw ArtifactDecodingError(
                 path: path,

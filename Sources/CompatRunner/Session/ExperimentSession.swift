@@ -7,12 +7,40 @@ import Logging
 
 /// Which webhook the runner sends its AdmissionReviews to.
 public enum WebhookEndpoint: Sendable {
-    /// Start the webhook in this process on 127.0.0.1, with fresh certificates and the cluster's nodes
-    /// as static node features; stopped after each experiment.
-    case embedded
+    /// Start a webhook in this process for each experiment (`compat-run` passes CompatWebhook's
+    /// `EmbeddedWebhook`), with the cluster's nodes as static node features; stopped after it.
+    case embedded(EmbeddedWebhookLauncher)
     /// A running webhook: its mutate URL and the CA (PEM file) that signed its serving certificate.
     case external(url: String, caFile: String)
 }
+
+/// What an embedded webhook is started with for one experiment.
+public struct EmbeddedWebhookRequest: Sendable {
+    /// The cluster's nodes, as node label maps with an instance-type label each.
+    public var nodes: [[String: String]]
+    /// Directories `file://` artifact references may point into.
+    public var fileArtifactRoots: [String]
+    public var modelsDirectory: String
+    public var fluxViews: FluxViewCatalog
+    /// Instance types the webhook never chooses.
+    public var skipInstanceTypes: Set<String>
+}
+
+/// A webhook started for one experiment: where it listens, the CA to trust, and how to stop it.
+public struct LaunchedWebhook: Sendable {
+    public var url: String
+    public var caPEM: String
+    public var stop: @Sendable () -> Void
+
+    public init(url: String, caPEM: String, stop: @escaping @Sendable () -> Void) {
+        self.url = url
+        self.caPEM = caPEM
+        self.stop = stop
+    }
+}
+
+/// Starts a webhook in this process. The runner does not link the webhook; its executable does.
+public typealias EmbeddedWebhookLauncher = @Sendable (EmbeddedWebhookRequest, Logger) throws -> LaunchedWebhook
 
 /// Where admitted jobs run.
 public enum ExperimentBackend {
@@ -42,7 +70,7 @@ public struct SessionOptions {
     public var modelSpecReference: String?
     public var logger: Logger
 
-    public init(seed: UInt64, paths: RunnerPaths, webhook: WebhookEndpoint = .embedded, backend: ExperimentBackend = .simulated, logger: Logger) {
+    public init(seed: UInt64, paths: RunnerPaths, webhook: WebhookEndpoint, backend: ExperimentBackend = .simulated, logger: Logger) {
         self.seed = seed
         self.paths = paths
         self.webhook = webhook
@@ -175,15 +203,15 @@ public final class ExperimentSession {
         switch options.webhook {
         case .external(let url, let caFile):
             return (HTTPSWebhookTransport(url: url, trust: .caFile(caFile), logger: options.logger), {})
-        case .embedded:
-            let webhook = try EmbeddedWebhook(
-                .init(
+        case .embedded(let launch):
+            let webhook = try launch(
+                EmbeddedWebhookRequest(
                     nodes: nodes, fileArtifactRoots: [options.paths.artifacts, options.paths.models],
                     modelsDirectory: options.paths.models, fluxViews: views, skipInstanceTypes: skipInstanceTypes
                 ),
-                logger: options.logger
+                options.logger
             )
-            return (webhook.transport(logger: options.logger), { webhook.stop() })
+            return (HTTPSWebhookTransport(url: webhook.url, trust: .caPEM(webhook.caPEM), logger: options.logger), webhook.stop)
         }
     }
 

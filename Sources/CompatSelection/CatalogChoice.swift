@@ -71,9 +71,9 @@ public struct CatalogChooser: Sendable {
     /// among them depends on each request's seed. One value, so a memo is never used without an identity.
     public struct CandidateMemo: Sendable {
         public let memo: SnapshotMemo
-        public let catalogIdentity: String
+        public let catalogIdentity: ContentIdentity
 
-        public init(_ memo: SnapshotMemo, catalogIdentity: String) {
+        public init(_ memo: SnapshotMemo, catalogIdentity: ContentIdentity) {
             self.memo = memo
             self.catalogIdentity = catalogIdentity
         }
@@ -87,8 +87,10 @@ public struct CatalogChooser: Sendable {
         self.candidateMemo = candidateMemo
     }
 
-    private struct CandidateKey: Hashable, Sendable {
-        let catalog: String
+    /// The images a mode admits for a host, from one catalog's content.
+    struct CandidatesKey: SnapshotMemoKey {
+        typealias Value = CandidateSet
+        let catalog: ContentIdentity
         let host: HostEnvironment
         let mode: SelectionMode
     }
@@ -195,7 +197,7 @@ public struct CatalogChooser: Sendable {
         _ host: HostEnvironment, _ mode: SelectionMode, _ random: inout SeededRandom, hostName: String
     ) throws(SelectionRefusal) -> ImageSelection {
         let candidates = candidateMemo.map { kept in
-            kept.memo.value(CandidateKey(catalog: kept.catalogIdentity, host: host, mode: mode)) { selector.candidates(for: host, mode: mode) }
+            kept.memo.value(for: CandidatesKey(catalog: kept.catalogIdentity, host: host, mode: mode)) { selector.candidates(for: host, mode: mode) }
         } ?? selector.candidates(for: host, mode: mode)
         switch selector.select(from: candidates, random: &random) {
         case .selected(let selection):

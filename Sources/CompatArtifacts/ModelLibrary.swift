@@ -80,7 +80,7 @@ public final class ModelLibrary: PerformanceModelProviding {
         } catch {
             throw SelectionRefusal(.artifactInvalid, "performance model \(path) is not a valid model: \(error); correct or replace the file")
         }
-        let loaded = LoadedModel(model: model, identity: key)
+        let loaded = LoadedModel(model, identity: key)
         cache.withLock { $0[path] = loaded }
         return loaded
     }

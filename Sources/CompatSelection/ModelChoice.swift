@@ -34,7 +34,7 @@ public struct ModelChoice: Sendable {
         }
         let loaded: LoadedModel
         if modelName == "random" && reference.filename == nil {
-            loaded = LoadedModel(model: PerformanceModel.uniform, identity: ContentIdentity("uniform"))
+            loaded = LoadedModel(PerformanceModel.uniform, identity: ContentIdentity("uniform"))
         } else {
             loaded = try models.load(named: modelName, filename: reference.filename)
         }

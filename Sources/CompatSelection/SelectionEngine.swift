@@ -94,7 +94,7 @@ public struct SelectionEngine: Sendable {
             }
             let mode = request.contract.mode ?? defaultMode
             let chooser = CatalogChooser(
-                catalog: catalog, views: views, candidateMemo: .init(request.snapshot.memo, catalogIdentity: resolved.identity)
+                catalog: catalog, views: views, candidateMemo: (request.snapshot.memo, catalog: resolved.identity)
             )
             let choice = try chooser.choose(CatalogRequest(
                 workload: workload, mode: mode, node: NodeHostFacts(labels: features.labels), seed: request.seed, mpi: request.contract.mpi

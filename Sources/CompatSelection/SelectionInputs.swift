@@ -33,26 +33,30 @@ public struct ContentIdentity: Hashable, Sendable, CustomStringConvertible {
     public var description: String { rawValue }
 }
 
-/// An artifact and the identity of its content.
-public struct ResolvedArtifact: Sendable {
-    public var artifact: SelectionArtifact
-    public var identity: ContentIdentity
+/// A value and the identity of the content it was decoded from: an artifact (``ResolvedArtifact``) or a
+/// performance model (``LoadedModel``).
+public struct Identified<Value: Sendable>: Sendable {
+    public let value: Value
+    public let identity: ContentIdentity
 
-    public init(_ artifact: SelectionArtifact, identity: ContentIdentity) {
-        self.artifact = artifact
+    public init(_ value: Value, identity: ContentIdentity) {
+        self.value = value
         self.identity = identity
     }
 }
 
-/// A performance model and the identity of the file it came from.
-public struct LoadedModel: Sendable {
-    public let model: PerformanceModel
-    public let identity: ContentIdentity
+/// An artifact and the identity of its content.
+public typealias ResolvedArtifact = Identified<SelectionArtifact>
 
-    public init(model: PerformanceModel, identity: ContentIdentity) {
-        self.model = model
-        self.identity = identity
-    }
+/// A performance model and the identity of the file it came from.
+public typealias LoadedModel = Identified<PerformanceModel>
+
+extension Identified where Value == SelectionArtifact {
+    public var artifact: SelectionArtifact { value }
+}
+
+extension Identified where Value == PerformanceModel {
+    public var model: PerformanceModel { value }
 }
 
 /// Where selection gets the artifact an annotation names. CompatArtifacts' `ArtifactResolver` reads

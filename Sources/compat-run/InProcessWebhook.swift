@@ -7,7 +7,7 @@ extension WebhookEndpoint {
     /// with a certificate made for the run, its CA the only root the runner trusts.
     static let inProcess = WebhookEndpoint.embedded { request, logger in
         let webhook = try EmbeddedWebhook(
-            .init(nodes: request.nodes, fileArtifactRoots: request.fileArtifactRoots, modelsDirectory: request.modelsDirectory,
+            .init(nodes: request.nodes, fileArtifactRoots: [request.paths.artifacts, request.paths.models], modelsDirectory: request.paths.models,
                   fluxViews: request.fluxViews, skipInstanceTypes: request.skipInstanceTypes),
             logger: logger
         )

@@ -93,10 +93,10 @@ final class BearerTokenProvider: Sendable {
 }
 
 /// Credentials could not be obtained.
-public struct KubeCredentialError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var description: String
+package struct KubeCredentialError: Error, Sendable, Equatable, CustomStringConvertible {
+    package var description: String
 
-    public init(_ description: String) {
+    package init(_ description: String) {
         self.description = description
     }
 }

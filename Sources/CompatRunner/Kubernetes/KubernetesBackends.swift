@@ -26,13 +26,13 @@ public struct KubernetesTimeouts: Sendable {
 
 /// The backends that run admitted jobs on a real cluster through its API server.
 public struct KubernetesBackends: KubernetesBackendFactory {
-    public let client: KubeClient
+    package let client: KubeClient
     /// The namespace every MiniCluster and Pod is created in (overriding the template's).
     public let namespace: String
     public let timeouts: KubernetesTimeouts
     let logger: Logger
 
-    public init(client: KubeClient, namespace: String, timeouts: KubernetesTimeouts = KubernetesTimeouts(), logger: Logger) {
+    package init(client: KubeClient, namespace: String, timeouts: KubernetesTimeouts = KubernetesTimeouts(), logger: Logger) {
         self.client = client
         self.namespace = namespace
         self.timeouts = timeouts

@@ -14,15 +14,13 @@ public enum WebhookEndpoint: Sendable {
     case external(url: String, caFile: String)
 }
 
-/// What an embedded webhook is started with for one experiment.
+/// What an embedded webhook is started with for one experiment: the simulated cluster's nodes (label
+/// maps with an instance-type label each), the views, and the instance types never to choose. Artifact
+/// roots and models are the session's ``RunnerPaths``.
 public struct EmbeddedWebhookRequest: Sendable {
-    /// The cluster's nodes, as node label maps with an instance-type label each.
+    public var paths: RunnerPaths
     public var nodes: [[String: String]]
-    /// Directories `file://` artifact references may point into.
-    public var fileArtifactRoots: [String]
-    public var modelsDirectory: String
     public var fluxViews: FluxViewCatalog
-    /// Instance types the webhook never chooses.
     public var skipInstanceTypes: Set<String>
 }
 
@@ -205,10 +203,7 @@ public final class ExperimentSession {
             return (HTTPSWebhookTransport(url: url, trust: .caFile(caFile), logger: options.logger), {})
         case .embedded(let launch):
             let webhook = try launch(
-                EmbeddedWebhookRequest(
-                    nodes: nodes, fileArtifactRoots: [options.paths.artifacts, options.paths.models],
-                    modelsDirectory: options.paths.models, fluxViews: views, skipInstanceTypes: skipInstanceTypes
-                ),
+                EmbeddedWebhookRequest(paths: options.paths, nodes: nodes, fluxViews: views, skipInstanceTypes: skipInstanceTypes),
                 options.logger
             )
             return (HTTPSWebhookTransport(url: webhook.url, trust: .caPEM(webhook.caPEM), logger: options.logger), webhook.stop)

@@ -98,7 +98,7 @@ public struct WebhookStartError: Error, Sendable, CustomStringConvertible {
 public final class WebhookRuntime: Sendable {
     public let server: WebhookServer
     public let metrics: WebhookMetrics
-    public let nodeCache: NodeFeatureCache
+    package let nodeCache: NodeFeatureCache
     /// `nil` for an in-memory certificate, which is never reloaded.
     public let certificates: CertificateReloader?
     let watcher: NodeWatcher?

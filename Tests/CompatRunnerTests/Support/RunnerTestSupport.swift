@@ -27,7 +27,7 @@ let quietLogger: Logger = {
 /// The webhook `compat-run` embeds, started in this process for each experiment.
 let inProcessWebhook = WebhookEndpoint.embedded { request, logger in
     let webhook = try EmbeddedWebhook(
-        .init(nodes: request.nodes, fileArtifactRoots: request.fileArtifactRoots, modelsDirectory: request.modelsDirectory,
+        .init(nodes: request.nodes, fileArtifactRoots: [request.paths.artifacts, request.paths.models], modelsDirectory: request.paths.models,
               fluxViews: request.fluxViews, skipInstanceTypes: request.skipInstanceTypes),
         logger: logger)
     return LaunchedWebhook(url: webhook.url, caPEM: webhook.caPEM, stop: webhook.stop)

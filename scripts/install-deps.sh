@@ -12,6 +12,9 @@ packages=(
   docker-registry        # a real OCI registry for the tests, started on 127.0.0.1 by the test harness
   openssl                # `openssl verify` in the certificate tests
   wrk                    # admission benchmarks
+  python3-jsonpatch      # the tests apply every webhook patch with a JSON Patch implementation not ours,
+  python3-jsonschema     #   check the result against the CRD schemas,
+  python3-yaml           #   and read the real-world objects (Tests/Support/apiserver_check.py)
 )
 
 missing=()

@@ -198,7 +198,7 @@ public struct AdmissionController: Sendable {
             disposition: patch.isEmpty ? .allowedUnchanged : .mutated,
             summary: "selected \(decision.image)\(placement)",
             decision: decision,
-            seedSource: seedSource,
+            seed: (seed, seedSource),
             patchedObject: builder.document
         )
     }
@@ -322,20 +322,21 @@ public struct AdmissionOutcome: Sendable {
     public var summary: String
     /// The selector's decision, when it was asked.
     public var decision: SelectionDecision?
-    /// Where the decision's seed came from, when a decision was made.
-    public var seedSource: SeedSource?
+    /// The seed of the decision's random draws and where it came from, when a decision was made: logged,
+    /// so that an annotation `…/seed` with this value reproduces the choice.
+    public var seed: (value: UInt64, source: SeedSource)?
     /// The object with the patch applied, when a decision was written.
     public var patchedObject: JSONValue?
 
     public init(
         response: AdmissionResponse, disposition: AdmissionDisposition, summary: String,
-        decision: SelectionDecision? = nil, seedSource: SeedSource? = nil, patchedObject: JSONValue? = nil
+        decision: SelectionDecision? = nil, seed: (value: UInt64, source: SeedSource)? = nil, patchedObject: JSONValue? = nil
     ) {
         self.response = response
         self.disposition = disposition
         self.summary = summary
         self.decision = decision
-        self.seedSource = seedSource
+        self.seed = seed
         self.patchedObject = patchedObject
     }
 }

@@ -93,7 +93,7 @@ public struct CatalogChooser: Sendable {
         switch request.workload {
         case .containers(let injected):
             if request.mode.isDescriptive, let injected, let view = views.view(named: injected) {
-                return try chooseForView(view, field: "the flux-view init container's image", request, &random)
+                return try chooseForView(view, field: "the MiniCluster's spec.flux.container.image (this pod's flux-view init container)", request, &random)
             }
             return try chooseOwnUserland(request, &random, hostName: "the nodes")
         case .miniCluster(.disabled):
@@ -186,7 +186,7 @@ public struct CatalogChooser: Sendable {
             throw SelectionRefusal(
                 .invalidRequest,
                 "flux view \(view.image) is built for \(view.architecture) but the nodes are \(architecture); set "
-                    + "\(field) to a \(architecture) view (\(matching.isEmpty ? "none is known" : matching))"
+                    + "\(field) to a view built for \(architecture) (\(matching.isEmpty ? "none is known" : matching))"
             )
         }
         let host = view.hostEnvironment(gpu: request.node.gpu, mpi: request.mpi)

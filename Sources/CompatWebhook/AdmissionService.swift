@@ -56,6 +56,7 @@ public final class AdmissionService: Sendable {
         let outcomeLabel = outcome.response.denial?.reason == .internalError ? "error" : outcome.disposition.rawValue
         let kindLabel = AdmittedKind(rawValue: request.kind.kind).map(\.rawValue) ?? "other"
         metrics.recordAdmission(kind: kindLabel, outcome: outcomeLabel, seconds: elapsed.inSeconds)
+        if let seed = outcome.seed { metrics.recordSeedSource(seed.source.rawValue) }
         log(request, outcome, outcomeLabel: outcomeLabel, elapsed: elapsed)
         return .review(outcome.response.serializedReview(), outcome)
     }
@@ -91,6 +92,10 @@ public final class AdmissionService: Sendable {
         if let decision = outcome.decision {
             metadata["image"] = "\(decision.image)"
             if let view = decision.fluxViewImage { metadata["fluxView"] = "\(view)" }
+            if let seed = outcome.seed {
+                metadata["seed"] = "\(seed.value)"
+                metadata["seedSource"] = "\(seed.source.rawValue)"
+            }
             if !decision.nodeSelector.isEmpty {
                 metadata["nodeSelector"] = "\(decision.nodeSelector.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ","))"
             }

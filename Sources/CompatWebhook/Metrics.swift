@@ -14,6 +14,7 @@ public final class WebhookMetrics: Sendable {
 
     private struct State {
         var admissions: [Labels: Double] = [:]
+        var seedSources: [Labels: Double] = [:]
         var admissionLatency: [Labels: Histogram] = [:]
         var artifactCache: [Labels: Double] = [:]
         var registryFetchLatency: [Labels: Histogram] = [:]
@@ -35,6 +36,12 @@ public final class WebhookMetrics: Sendable {
             $0.admissions[labels, default: 0] += 1
             $0.admissionLatency[labels, default: Histogram(buckets: Self.latencyBuckets)].observe(seconds)
         }
+    }
+
+    /// Where a decision's seed came from (annotation, owner, label, uid, request): how often one choice
+    /// per workload held.
+    package func recordSeedSource(_ source: String) {
+        state.withLock { $0.seedSources[Labels([("source", source)]), default: 0] += 1 }
     }
 
     /// An artifact lookup: `result` is hit, miss, stale (served stale after a registry error) or error.
@@ -80,6 +87,7 @@ public final class WebhookMetrics: Sendable {
         var out = ""
         counter(&out, "compat_admission_requests_total", "Admission reviews answered, by object kind and outcome.", s.admissions)
         histogram(&out, "compat_admission_duration_seconds", "Time to answer an admission review.", s.admissionLatency)
+        counter(&out, "compat_admission_seed_source_total", "Decisions by where their seed came from (annotation, owner, label, uid, request).", s.seedSources)
         counter(&out, "compat_artifact_cache_lookups_total", "Artifact lookups by result (hit, miss, stale, error).", s.artifactCache)
         histogram(&out, "compat_registry_fetch_duration_seconds", "Registry fetches (manifest and blob) by result.", s.registryFetchLatency)
         gauge(&out, "compat_node_cache_nodes", "Nodes in the node-feature cache (live and static).", s.nodeCacheNodes)

@@ -150,7 +150,6 @@ struct AnsweredReview {
 
 let quietLogger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
 
-/// An NFD v1alpha1 spec for the EKS instance families: SVE Arm, AVX-512 Intel, any AMD.
 /// NFD rules choosing one image per EKS node family (`Tests/Fixtures/eks-rules.yaml`).
 let eksRulesSpec = try! String(contentsOfFile: TestPaths.packageRoot + "/Tests/Fixtures/eks-rules.yaml", encoding: .utf8)
 

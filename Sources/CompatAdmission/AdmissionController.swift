@@ -5,30 +5,35 @@ import CompatCore
 /// request, the current node list and the selector, and sends back ``AdmissionOutcome/response``.
 ///
 /// ## Flow
-/// 1. Only `CREATE` and `UPDATE` of a `v1` Pod or a `flux-framework.org/v1alpha2` MiniCluster that carries
-///    the label ``SelectionAnnotations/enabledLabel`` = `"true"` is considered (subresources other than
-///    `ephemeralcontainers` are not).
-/// 2. Containers whose image is the placeholder (``SelectionAnnotations/targetImage``, default
-///    `placeholder:latest`) are found in `containers`, `initContainers` and `ephemeralContainers` (a
-///    MiniCluster's `spec.containers`). With none, there is nothing to choose.
+/// 1. Only `CREATE` and `UPDATE` of a `v1` Pod, a `flux-framework.org/v1alpha2` MiniCluster or a
+///    `kubeflow.org/v2beta1` MPIJob that carries the label ``SelectionAnnotations/enabledLabel`` = `"true"`
+///    is considered (subresources other than `ephemeralcontainers` are not).
+/// 2. Image fields that name the placeholder (``SelectionAnnotations/targetImage``, default
+///    `placeholder:latest`, compared as ``PlaceholderImage``) are found in every image field of the kind
+///    (``AdmittedObject``). With none, there is nothing to choose.
 /// 3. The annotations are read into a ``SelectionContract``, the nodeSelector into the nodes it can run on
-///    (``NodeFeatureResolver``), and the ``AdmissionSelector`` decides.
-/// 4. The decision becomes a patch against the JSON received: placeholder images replaced, nodeSelector
-///    entries set (the map added whole when absent), a MiniCluster's `spec.flux.container.image` set
-///    (parents created in one `add`), and ``SelectionAnnotations/selectedImage`` recorded.
+///    (``NodeFeatureResolver``), the seed from the workload, and the ``AdmissionSelector`` decides.
+/// 4. The decision becomes one patch against the JSON received, in one builder pass: placeholder images
+///    replaced, nodeSelector entries set (the map added whole when absent; both templates of an MPIJob), a
+///    MiniCluster's `spec.flux.container.image` set (parents created in one `add`),
+///    ``SelectionAnnotations/selectedImage`` recorded, and the image's set-up commands added to a
+///    MiniCluster's `commands.pre`.
 ///
 /// ## Error policy
 /// Allowed unchanged, never denied — objects that are not ours or need nothing:
 /// - operations other than `CREATE`/`UPDATE`, subresources (except `ephemeralcontainers`), other kinds,
-///   MiniCluster versions other than `v1alpha2` (with a warning when labelled), objects without the label;
+///   MiniCluster and MPIJob versions other than `v1alpha2` and `v2beta1` (with a warning when labelled),
+///   objects without the label;
 /// - labelled objects with no placeholder container left. This makes reinvocation on the webhook's own
 ///   output a no-op; a warning is added unless ``SelectionAnnotations/selectedImage`` shows that the
 ///   webhook did the work earlier.
 ///
 /// Denied — labelled objects that still name the placeholder, so the user never silently runs with it:
-/// - `Invalid` (422): a missing, empty or unknown annotation value; a nodeSelector that is not a map of
-///   strings; for artifact-based choice (no ``SelectionAnnotations/model``), nodes that cannot be resolved to
-///   one kind (no match, all cordoned, matches that differ, or no nodeSelector on a mixed cluster); a
+/// - `Invalid` (422): a missing, empty or unknown annotation value; a placeholder in a field that cannot take
+///   the chosen image (a MiniCluster's `spec.services[]`, or its flux view when the view is kept); a
+///   nodeSelector that is not a map of strings; for artifact-based choice (no ``SelectionAnnotations/model``),
+///   nodes that cannot be resolved (no match, all cordoned, or, unless the selector judges them itself,
+///   matches that differ or no nodeSelector on a mixed cluster); a
 ///   decision that contradicts the object's own nodeSelector, or that would change a Pod's nodeSelector on
 ///   `UPDATE` (immutable after creation); a patch that cannot be built without destroying user data.
 /// - Whatever ``AdmissionDenial`` the selector throws (typically `Forbidden`: no compatible image).

@@ -178,10 +178,3 @@ func podStartBlocker(_ pod: JSONValue) -> String? {
     }
     return nil
 }
-
-extension Duration {
-    var seconds: Double {
-        let (seconds, attoseconds) = components
-        return Double(seconds) + Double(attoseconds) / 1e18
-    }
-}

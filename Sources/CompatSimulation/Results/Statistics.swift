@@ -99,3 +99,28 @@ public struct MannWhitneyU: Sendable, Hashable {
         p = min(1, erfc(abs(z) / 2.0.squareRoot()))
     }
 }
+
+/// The exact two-sided binomial test: how surprising `successes` of `trials` are when each succeeds
+/// with `probability`. The p-value sums the probabilities of every count no more likely than the one
+/// observed (the method of R's `binom.test` and SciPy's `binomtest`).
+public enum BinomialTest {
+    public static func pValue(successes: Int, trials: Int, probability: Double) -> Double {
+        precondition((0...trials).contains(successes) && (0...1).contains(probability), "successes within 0…trials, probability within 0…1")
+        if probability == 0 { return successes == 0 ? 1 : 0 }
+        if probability == 1 { return successes == trials ? 1 : 0 }
+        let n = Double(trials)
+        func logPMF(_ k: Int) -> Double {
+            let k = Double(k)
+            return lgamma(n + 1) - lgamma(k + 1) - lgamma(n - k + 1) + k * log(probability) + (n - k) * log1p(-probability)
+        }
+        let observed = logPMF(successes)
+        // Relative tolerance as R uses, so counts exactly as likely as the observed one are included.
+        let threshold = observed + log1p(1e-7)
+        var total = 0.0
+        for k in 0...trials {
+            let value = logPMF(k)
+            if value <= threshold { total += exp(value) }
+        }
+        return min(1, total)
+    }
+}

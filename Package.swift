@@ -10,16 +10,19 @@ let swiftSettings: [SwiftSetting] = [
 let package = Package(
     name: "compat",
     platforms: [.macOS(.v14)],
+    // What another Swift tool imports (README "Use it from Swift"): the pure library and selection policy,
+    // admission decisions, artifact resolution and the OCI registry client, the webhook to embed, and the
+    // HTTPS/libcurl shells (the benchmarks' raw echo is built on them). Kubernetes, simulation and runner
+    // modules are implementation details of the executables.
     products: [
         .library(name: "CompatCore", targets: ["CompatCore"]),
         .library(name: "CompatModels", targets: ["CompatModels"]),
+        .library(name: "CompatSelection", targets: ["CompatSelection"]),
         .library(name: "CompatAdmission", targets: ["CompatAdmission"]),
-        .library(name: "CompatSimulation", targets: ["CompatSimulation"]),
-        .library(name: "CompatTransport", targets: ["CompatTransport"]),
+        .library(name: "CompatArtifacts", targets: ["CompatArtifacts"]),
         .library(name: "CompatRegistry", targets: ["CompatRegistry"]),
-        .library(name: "CompatKube", targets: ["CompatKube"]),
+        .library(name: "CompatTransport", targets: ["CompatTransport"]),
         .library(name: "CompatWebhook", targets: ["CompatWebhook"]),
-        .library(name: "CompatRunner", targets: ["CompatRunner"]),
         .executable(name: "compat", targets: ["compat"]),
         .executable(name: "compat-webhook", targets: ["compat-webhook"]),
         .executable(name: "compat-run", targets: ["compat-run"]),
@@ -39,6 +42,9 @@ let package = Package(
         .target(name: "CompatModels", dependencies: ["CompatCore"], swiftSettings: swiftSettings),
         .target(name: "CompatAdmission", dependencies: ["CompatCore", "CompatModels"], swiftSettings: swiftSettings),
         .target(name: "CompatSimulation", dependencies: ["CompatCore", "CompatModels"], swiftSettings: swiftSettings),
+        /// Selection policy: which image, flux view and instance an admission gets. Pure: artifacts and
+        /// models come in through protocols the shells implement.
+        .target(name: "CompatSelection", dependencies: ["CompatCore", "CompatModels", "CompatAdmission"], swiftSettings: swiftSettings),
 
         // MARK: C libraries from Debian -dev packages, each behind a shim header
         .systemLibrary(name: "CMicroHTTPD", pkgConfig: "libmicrohttpd", providers: [.apt(["libmicrohttpd-dev"])]),
@@ -52,7 +58,7 @@ let package = Package(
         .target(
             name: "CompatTransport",
             dependencies: [
-                "CMicroHTTPD", "CCurl", "COpenSSL", "CZlib", "CMHDSupport",
+                "CMicroHTTPD", "CCurl", "COpenSSL", "CZlib", "CMHDSupport", "CompatCore",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -60,6 +66,14 @@ let package = Package(
         .target(
             name: "CompatRegistry",
             dependencies: ["CompatCore", "CompatTransport", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        /// One artifact resolver (file://, OCI tag and digest, referrers) and its cache, for every tool.
+        .target(
+            name: "CompatArtifacts",
+            dependencies: [
+                "CompatCore", "CompatModels", "CompatSelection", "CompatRegistry", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -70,8 +84,8 @@ let package = Package(
         .target(
             name: "CompatWebhook",
             dependencies: [
-                "CompatCore", "CompatModels", "CompatAdmission", "CompatTransport", "CompatRegistry", "CompatKube",
-                .product(name: "Logging", package: "swift-log"),
+                "CompatCore", "CompatModels", "CompatAdmission", "CompatSelection", "CompatArtifacts", "CompatTransport",
+                "CompatRegistry", "CompatKube", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -79,7 +93,7 @@ let package = Package(
             name: "CompatRunner",
             dependencies: [
                 "CompatCore", "CompatModels", "CompatAdmission", "CompatSimulation", "CompatTransport",
-                "CompatKube", "CompatWebhook", .product(name: "Logging", package: "swift-log"),
+                "CompatKube", "CompatArtifacts", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -88,8 +102,8 @@ let package = Package(
         .executableTarget(
             name: "compat",
             dependencies: [
-                "CompatCore", "CompatModels", "CompatTransport", "CompatRegistry", "CompatSimulation",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "CompatCore", "CompatModels", "CompatTransport", "CompatRegistry", "CompatSimulation", "CompatSelection",
+                "CompatArtifacts", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -106,7 +120,7 @@ let package = Package(
         .executableTarget(
             name: "compat-run",
             dependencies: [
-                "CompatRunner",
+                "CompatRunner", "CompatWebhook",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -117,13 +131,25 @@ let package = Package(
         .testTarget(name: "CompatCoreTests", dependencies: ["CompatCore"], swiftSettings: swiftSettings),
         .testTarget(name: "CompatModelsTests", dependencies: ["CompatModels", "CompatCore"], swiftSettings: swiftSettings),
         .testTarget(name: "CompatAdmissionTests", dependencies: ["CompatAdmission", "CompatCore", "CompatModels"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "CompatSelectionTests", dependencies: ["CompatSelection", "CompatArtifacts", "CompatAdmission", "CompatCore", "CompatModels"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CompatArtifactsTests",
+            dependencies: ["CompatArtifacts", "CompatSelection", "CompatRegistry", "CompatCore", "CompatModels"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "CompatSimulationTests", dependencies: ["CompatSimulation", "CompatCore", "CompatModels"], swiftSettings: swiftSettings),
         .testTarget(name: "CompatTransportTests", dependencies: ["CompatTransport"], swiftSettings: swiftSettings),
         .testTarget(name: "CompatRegistryTests", dependencies: ["CompatRegistry", "CompatTransport", "CompatCore", "compat"], swiftSettings: swiftSettings),
         .testTarget(name: "CompatKubeTests", dependencies: ["CompatKube", "CompatTransport", "CompatCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CompatWebhookTests",
-            dependencies: ["CompatWebhook", "CompatAdmission", "CompatTransport", "CompatRegistry", "CompatKube", "CompatCore"],
+            dependencies: [
+                "CompatWebhook", "CompatAdmission", "CompatSelection", "CompatArtifacts", "CompatTransport", "CompatRegistry", "CompatKube",
+                "CompatCore",
+            ],
             swiftSettings: swiftSettings
         ),
         /// Runs the built executables end to end: exit codes, stdout, stderr.

@@ -17,6 +17,8 @@ let package = Package(
                 .product(name: "CompatCore", package: "compat"),
                 .product(name: "CompatModels", package: "compat"),
                 .product(name: "CompatAdmission", package: "compat"),
+                .product(name: "CompatSelection", package: "compat"),
+                .product(name: "CompatArtifacts", package: "compat"),
                 .product(name: "CompatTransport", package: "compat"),
                 .product(name: "CompatRegistry", package: "compat"),
                 .product(name: "CompatWebhook", package: "compat"),

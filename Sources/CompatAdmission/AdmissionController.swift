@@ -116,10 +116,8 @@ public struct AdmissionController: Sendable {
     ) throws(AdmissionDenial) -> AdmissionOutcome {
         let contract = try SelectionContract(annotations: annotations)
         let nodeSelector = try target.nodeSelector()
-        let candidatesKey = nodeResolver.candidatesKey(nodeSelector: nodeSelector, selectorField: target.kind.nodeSelectorField)
         let resolution = nodeResolver.resolve(
-            nodeSelector: nodeSelector, selectorField: target.kind.nodeSelectorField, in: nodes, explainingDifferences: contract.model == nil,
-            candidatesKey: candidatesKey
+            nodeSelector: nodeSelector, selectorField: target.kind.nodeSelectorField, in: nodes, explainingDifferences: contract.model == nil
         )
         if contract.model == nil, let problem = resolution.problem {
             throw AdmissionDenial(.invalid, problem.description)
@@ -128,7 +126,7 @@ public struct AdmissionController: Sendable {
             requestUID: request.uid, kind: target.kind, operation: request.operation, namespace: request.namespace,
             objectName: request.displayName, contract: contract, annotations: annotations, nodeSelector: nodeSelector,
             nodeFeatures: resolution, containers: containers, seed: contract.seed ?? Self.seed(fromUID: request.uid),
-            snapshotMemo: nodes.memo, candidatesKey: candidatesKey
+            fluxViewImage: target.fluxViewImage, snapshot: nodes
         )
         let decision: SelectionDecision
         do {
@@ -145,6 +143,7 @@ public struct AdmissionController: Sendable {
 
         var warnings = try check(decision, request: selectionRequest, nodes: nodes)
         var builder = JSONPatchBuilder(document: target.object)
+        var preCommandWarnings: [String] = []
         do throws(JSONPatchBuildError) {
             for slot in selectionRequest.placeholderContainers {
                 try builder.set(.string(decision.image), at: slot.pointer)
@@ -160,6 +159,7 @@ public struct AdmissionController: Sendable {
                 }
             }
             try builder.set(.string(decision.image), at: AdmittedObject.selectedImageAnnotationPointer)
+            preCommandWarnings = writePreCommands(decision.preCommands, into: selectionRequest.placeholderContainers, of: target.kind, with: &builder)
         } catch {
             throw AdmissionDenial(.invalid, "the selection cannot be written into this \(target.kind.rawValue): \(error)")
         }
@@ -169,12 +169,48 @@ public struct AdmissionController: Sendable {
         let patch = builder.patch
         let placement = decision.nodeSelector.sorted { $0.key < $1.key }.map { " on \($0.key)=\($0.value)" }.joined()
         return AdmissionOutcome(
-            response: .allow(uid: request.uid, patch: patch, warnings: warnings + decision.warnings, auditAnnotations: audit),
+            response: .allow(uid: request.uid, patch: patch, warnings: warnings + decision.warnings + preCommandWarnings, auditAnnotations: audit),
             disposition: patch.isEmpty ? .allowedUnchanged : .mutated,
             summary: "selected \(decision.image)\(placement)",
             decision: decision,
             patchedObject: builder.document
         )
+    }
+
+    /// Writes the image's set-up commands into `commands.pre` of each MiniCluster container that receives
+    /// it (the Flux Operator's per-container snippet, run before the application; without Intel MPI's
+    /// `vars.sh` the job fails in `PMPI_Init`). A command already present as a line is not added again, so
+    /// a user's own snippet is kept and reinvocation adds nothing. A `pre` that cannot hold them (not a
+    /// string, which the CRD rejects anyway) is left alone with a warning. A Pod has no such field: it
+    /// gets a warning naming the command. Returns the warnings.
+    private func writePreCommands(
+        _ commands: [String], into slots: [ContainerImageSlot], of kind: AdmittedKind, with builder: inout JSONPatchBuilder
+    ) -> [String] {
+        guard let first = commands.first else { return [] }
+        guard kind == .miniCluster else { return ["run '\(first)' before the application: the chosen image needs it"] }
+        var warnings: [String] = []
+        for slot in slots {
+            guard let container = slot.pointer.parent else { continue }
+            let pre = container.appending("commands").appending("pre")
+            let current: String
+            switch pre.value(in: builder.document) {
+            case nil, .null?: current = ""
+            case .string(let text)?: current = text
+            case let other?:
+                warnings.append("\(pre) is \(other.typeName), not a string; add '\(first)' to it yourself")
+                continue
+            }
+            let lines = current.split(separator: "\n").map { String($0).trimmingSpaces }
+            let missing = commands.filter { !lines.contains($0) }
+            guard !missing.isEmpty else { continue }
+            let separator = current.isEmpty || current.hasSuffix("\n") ? "" : "\n"
+            do {
+                try builder.set(.string(current + separator + missing.joined(separator: "\n")), at: pre)
+            } catch {
+                warnings.append("could not add '\(missing[0])' to \(pre): \(error)")
+            }
+        }
+        return warnings
     }
 
     /// Rejects decisions that would leave the object broken, returning warnings for doubtful ones.

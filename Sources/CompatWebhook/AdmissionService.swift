@@ -1,10 +1,13 @@
 import CompatAdmission
+import CompatArtifacts
 import CompatCore
+import CompatSelection
 import Foundation
 import Logging
 
-/// Answers AdmissionReview bodies: decode, decide with the ``SelectionEngine``, add Intel MPI set-up
-/// commands, log one line, count. Independent of HTTP, so the server stays a thin router.
+/// Answers AdmissionReview bodies in one straight line: decode the review, let the
+/// ``AdmissionController`` decide with the ``SelectionEngine`` and write its one patch, log one line,
+/// count, serialize. Independent of HTTP, so the server stays a thin router.
 public final class AdmissionService: Sendable {
     public let engine: SelectionEngine
     public let controller: AdmissionController
@@ -43,19 +46,16 @@ public final class AdmissionService: Sendable {
             request = try AdmissionRequest(reviewBytes: body)
         } catch {
             logger.warning("malformed admission review", metadata: ["error": "\(error)", "bytes": "\(body.count)"])
-            metrics.recordAdmission(kind: "unknown", outcome: "malformed", seconds: Self.seconds(ContinuousClock.now - started))
+            metrics.recordAdmission(kind: "unknown", outcome: "malformed", seconds: (ContinuousClock.now - started).inSeconds)
             return .malformed("not an admission.k8s.io/v1 AdmissionReview: \(error)")
         }
         let timeout = timeout ?? Self.defaultTimeout
-        let selector = engine.selector(for: request, deadline: started + timeout - Self.fetchMargin(for: timeout))
-        var outcome = controller.admit(request, nodes: nodes(), selector: selector)
-        if request.kind.kind == AdmittedKind.miniCluster.rawValue {
-            outcome = PreCommandPatch.apply(selector.preCommands, to: selector.placeholderContainers, in: outcome)
-        }
+        let selector = engine.selector(deadline: started + timeout - Self.fetchMargin(for: timeout))
+        let outcome = controller.admit(request, nodes: nodes(), selector: selector)
         let elapsed = ContinuousClock.now - started
         let outcomeLabel = outcome.response.denial?.reason == .internalError ? "error" : outcome.disposition.rawValue
         let kindLabel = AdmittedKind(rawValue: request.kind.kind).map(\.rawValue) ?? "other"
-        metrics.recordAdmission(kind: kindLabel, outcome: outcomeLabel, seconds: Self.seconds(elapsed))
+        metrics.recordAdmission(kind: kindLabel, outcome: outcomeLabel, seconds: elapsed.inSeconds)
         log(request, outcome, outcomeLabel: outcomeLabel, elapsed: elapsed)
         return .review(outcome.response.serializedReview(), outcome)
     }
@@ -106,13 +106,8 @@ public final class AdmissionService: Sendable {
 
     /// Milliseconds with three decimals (`0.412`), without a C format string.
     static func milliseconds(_ duration: Duration) -> String {
-        let micros = max(0, Int((seconds(duration) * 1e6).rounded()))
+        let micros = max(0, Int((duration.inSeconds * 1e6).rounded()))
         let fraction = String(micros % 1000)
         return String(micros / 1000) + "." + String(repeating: "0", count: 3 - fraction.count) + fraction
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        let parts = duration.components
-        return Double(parts.seconds) + Double(parts.attoseconds) * 1e-18
     }
 }

@@ -1,3 +1,4 @@
+import CompatArtifacts
 import Synchronization
 
 /// The webhook's Prometheus metrics, rendered in the text exposition format at `GET /metrics`.
@@ -28,7 +29,7 @@ public final class WebhookMetrics: Sendable {
     public init() {}
 
     /// One admission answered: `kind` (Pod, MiniCluster, other), `outcome` (mutated, allowed_unchanged, denied, error).
-    public func recordAdmission(kind: String, outcome: String, seconds: Double) {
+    package func recordAdmission(kind: String, outcome: String, seconds: Double) {
         let labels = Labels([("kind", kind), ("outcome", outcome)])
         state.withLock {
             $0.admissions[labels, default: 0] += 1
@@ -37,18 +38,18 @@ public final class WebhookMetrics: Sendable {
     }
 
     /// An artifact lookup: `result` is hit, miss, stale (served stale after a registry error) or error.
-    public func recordArtifactLookup(result: String) {
+    package func recordArtifactLookup(result: String) {
         state.withLock { $0.artifactCache[Labels([("result", result)]), default: 0] += 1 }
     }
 
     /// A registry round trip (manifest plus blob) and whether it succeeded.
-    public func recordRegistryFetch(seconds: Double, succeeded: Bool) {
+    package func recordRegistryFetch(seconds: Double, succeeded: Bool) {
         let labels = Labels([("result", succeeded ? "ok" : "error")])
         state.withLock { $0.registryFetchLatency[labels, default: Histogram(buckets: Self.latencyBuckets)].observe(seconds) }
     }
 
     /// The node cache's size and the time (Unix seconds) of its last change.
-    public func setNodeCache(nodes: Int, lastUpdate: Double) {
+    package func setNodeCache(nodes: Int, lastUpdate: Double) {
         state.withLock {
             $0.nodeCacheNodes = Double(nodes)
             $0.nodeCacheLastUpdate = lastUpdate
@@ -56,7 +57,7 @@ public final class WebhookMetrics: Sendable {
     }
 
     /// A watch that had to be restarted: `reason` is timeout, gone (410) or error.
-    public func setWatchRestarts(_ counts: [String: Int]) {
+    package func setWatchRestarts(_ counts: [String: Int]) {
         state.withLock {
             $0.watchRestarts = Dictionary(uniqueKeysWithValues: counts.map { (Labels([("reason", $0.key)]), Double($0.value)) })
         }
@@ -64,12 +65,12 @@ public final class WebhookMetrics: Sendable {
 
     /// A `/mutate` call answered with an HTTP error instead of an AdmissionReview (400, 405, 415), which
     /// the API server treats as a failed call under the webhook's failurePolicy.
-    public func recordHTTPRejection(status: Int) {
+    package func recordHTTPRejection(status: Int) {
         state.withLock { $0.httpRejections[Labels([("code", String(status))]), default: 0] += 1 }
     }
 
     /// The serving certificate's expiry (Unix seconds), for an alert well before it.
-    public func setCertificateNotAfter(_ seconds: Double) {
+    package func setCertificateNotAfter(_ seconds: Double) {
         state.withLock { $0.certificateNotAfter = seconds }
     }
 
@@ -175,5 +176,15 @@ struct Histogram: Sendable {
         sum += value
         count += 1
         if let i = buckets.firstIndex(where: { value <= $0 }) { counts[i] += 1 }
+    }
+}
+
+extension WebhookMetrics: ArtifactFetchObserver {
+    public func artifactLookup(_ result: ArtifactLookupResult) {
+        recordArtifactLookup(result: result.rawValue)
+    }
+
+    public func registryFetch(seconds: Double, succeeded: Bool) {
+        recordRegistryFetch(seconds: seconds, succeeded: succeeded)
     }
 }

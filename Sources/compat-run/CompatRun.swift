@@ -126,7 +126,7 @@ struct CompatRun: ParsableCommand {
         let logger = Logger(label: "compat-run")
         do {
             let plan = try makePlan()
-            var options = SessionOptions(seed: plan.seed ?? seed, paths: paths, logger: logger)
+            var options = SessionOptions(seed: plan.seed ?? seed, paths: paths, webhook: .inProcess, logger: logger)
             options.mpi = mpi
             options.catalogReference = catalog
             options.modelSpecReference = modelSpec
@@ -166,7 +166,7 @@ struct CompatRun: ParsableCommand {
         let bar = ProgressBar(total: plan.runs, isTerminal: isatty(STDERR_FILENO) == 1)
         let started = ContinuousClock.now
         let result = try ExperimentSession(options: options).run(plan, previous: previous) { completed, _, note in
-            let elapsed = (ContinuousClock.now - started).seconds
+            let elapsed = (ContinuousClock.now - started).inSeconds
             FileHandle.standardError.write(Data(bar.render(completed: completed, note: note, elapsedSeconds: elapsed, resumedFrom: previous.count).utf8))
         }
         FileHandle.standardError.write(Data(bar.finish().utf8))

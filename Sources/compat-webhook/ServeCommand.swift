@@ -1,7 +1,11 @@
 import ArgumentParser
+import CompatCore
 import CompatWebhook
 import Foundation
 import Logging
+
+extension SelectionMode: ExpressibleByArgument {}
+extension Logger.Level: @retroactive ExpressibleByArgument {}
 
 /// `compat-webhook serve`: the HTTPS webhook. Stops gracefully on SIGTERM or SIGINT (readiness fails,
 /// no new connections, requests in flight finish) and exits 0.
@@ -61,7 +65,7 @@ struct ServeCommand: ParsableCommand {
     var modelsDir = WebhookSettings.defaultModelsDirectory
 
     @Option(help: "Mode for catalogs when an object has no mode annotation.")
-    var defaultMode = "descriptive-basic"
+    var defaultMode: SelectionMode = .descriptiveBasic
 
     @Option(help: "Largest AdmissionReview body in bytes (larger gets 413).")
     var maxBodyBytes = 7 << 20
@@ -72,19 +76,17 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Seconds requests in flight may take to finish after SIGTERM.")
     var gracePeriod: Double = 20
 
-    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
-    var logLevel = "info"
+    @Option(help: "Log level.")
+    var logLevel: Logger.Level = .info
 
-    func run() throws {
-        guard let level = Logger.Level(rawValue: logLevel) else {
-            throw ValidationError("--log-level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        guard let mode = WebhookSettings.selectionMode(named: defaultMode) else {
-            throw ValidationError("--default-mode must be one of \(WebhookSettings.selectionModeNames.joined(separator: ", "))")
-        }
+    func validate() throws {
         guard registryTimeout > 0, artifactTtl >= 0, gracePeriod >= 0, maxBodyBytes > 0 else {
             throw ValidationError("--registry-timeout and --max-body-bytes must be positive, --artifact-ttl and --grace-period not negative")
         }
+    }
+
+    func run() throws {
+        let level = logLevel
         LoggingSystem.bootstrap { label in JSONLineLogHandler(label: label, level: level) }
         let logger = Logger(label: "compat-webhook")
         // Catch SIGTERM and SIGINT before anything starts: one arriving while the runtime starts (a pod
@@ -110,15 +112,15 @@ struct ServeCommand: ParsableCommand {
         settings.allowedRegistries = allowed.isEmpty ? nil : allowed
         settings.insecureRegistries = Set(Self.list(registryInsecure))
         settings.registryCredentialsFile = ProcessInfo.processInfo.environment["REGISTRY_CREDENTIALS_FILE"].flatMap { $0.isEmpty ? nil : $0 }
-        settings.registryTimeout = .milliseconds(Int64(registryTimeout * 1000))
-        settings.artifactTagTTL = .milliseconds(Int64(artifactTtl * 1000))
+        settings.registryTimeout = .seconds(registryTimeout)
+        settings.artifactTagTTL = .seconds(artifactTtl)
         settings.fileArtifactRoots = fileArtifactRoot
         do {
             settings.fluxViews = try WebhookSettings.loadFluxViews(path: fluxViews, logger: logger)
         } catch {
             throw ValidationError("--flux-views: \(error)")
         }
-        settings.defaultMode = mode
+        settings.defaultMode = defaultMode
         settings.modelsDirectory = modelsDir
         if settings.allowedRegistries == nil {
             logger.warning("no --registry-allow: artifacts may be pulled from any registry an annotation names")
@@ -132,7 +134,7 @@ struct ServeCommand: ParsableCommand {
             throw ExitCode(2)
         }
         stop.wait()
-        runtime.shutdown(gracePeriod: .milliseconds(Int64(gracePeriod * 1000)))
+        runtime.shutdown(gracePeriod: .seconds(gracePeriod))
         sources.forEach { $0.cancel() }
     }
 

@@ -76,26 +76,35 @@ import Testing
     }
 
     @Test func memoKeysDistinguishSelectorsThatConcatenateAlike() {
-        let policy = CompatibilityLabelPolicy.standard
-        let a = NodeFeatureResolver.memoKey(nodeSelector: ["ab": "c"], selectorField: "spec.nodeSelector", explaining: true, policy: policy)
-        let b = NodeFeatureResolver.memoKey(nodeSelector: ["a": "bc"], selectorField: "spec.nodeSelector", explaining: true, policy: policy)
-        let c = NodeFeatureResolver.memoKey(nodeSelector: ["ab": "c"], selectorField: "spec.nodeSelector", explaining: false, policy: policy)
+        func key(_ selector: [String: String], explaining: Bool) -> NodeFeatureResolver.ResolutionKey {
+            .init(candidates: CandidateNodeSet(selectorField: "spec.nodeSelector", nodeSelector: selector), explainingDifferences: explaining)
+        }
+        let a = key(["ab": "c"], explaining: true)
+        let b = key(["a": "bc"], explaining: true)
+        let c = key(["ab": "c"], explaining: false)
         #expect(Set([a, b, c]).count == 3)
     }
 
     @Test func aFullMemoStartsOverInsteadOfGrowing() {
         let memo = SnapshotMemo(capacity: 3)
-        for key in 0..<10 { #expect(memo.value(key) { key * 2 } == key * 2) }
+        for key in 0..<10 { #expect(memo.value(for: NumberKey(key)) { key * 2 } == key * 2) }
         #expect(memo.count <= 3)
         var computed = 0
-        #expect(memo.value(9) { computed += 1; return -1 } == 18)
+        #expect(memo.value(for: NumberKey(9)) { computed += 1; return -1 } == 18)
         #expect(computed == 0)
     }
 
     @Test func storedErrorsAreNotMemoized() {
         struct Failure: Error {}
         let memo = SnapshotMemo(capacity: 8)
-        #expect(throws: Failure.self) { try memo.value("k") { () throws(Failure) -> Int in throw Failure() } }
-        #expect(memo.value("k") { 7 } == 7)
+        #expect(throws: Failure.self) { try memo.value(for: NumberKey(1)) { () throws(Failure) -> Int in throw Failure() } }
+        #expect(memo.value(for: NumberKey(1)) { 7 } == 7)
     }
+}
+
+/// A memo entry for the tests: an integer derived from an integer.
+private struct NumberKey: SnapshotMemoKey {
+    typealias Value = Int
+    let number: Int
+    init(_ number: Int) { self.number = number }
 }

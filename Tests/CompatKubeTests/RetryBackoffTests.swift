@@ -8,7 +8,7 @@ import Testing
         var random = SeededRandom(seed: 7)
         var bases: [Double] = []
         for _ in 0..<9 {
-            let delay = backoff.nextDelay(healthyFor: .zero, using: &random).seconds
+            let delay = backoff.nextDelay(healthyFor: .zero, using: &random).inSeconds
             bases.append(delay)
         }
         // Each delay lies in [base, 2·base) of 0.8 s · 2^n, capped at 30 s.
@@ -23,7 +23,7 @@ import Testing
         var backoff = RetryBackoff()
         var random = SeededRandom(seed: 1)
         for _ in 0..<5 { _ = backoff.nextDelay(healthyFor: .seconds(5), using: &random) }
-        let afterHealth = backoff.nextDelay(healthyFor: .seconds(121), using: &random).seconds
+        let afterHealth = backoff.nextDelay(healthyFor: .seconds(121), using: &random).inSeconds
         #expect(afterHealth >= 0.8 && afterHealth < 1.6)
         #expect(backoff.consecutiveFailures == 1)
     }

@@ -70,7 +70,7 @@ import Testing
         try directory.write("a.json", #"[{"node.kubernetes.io/instance-type": 5}]"#)
         let third = try #require(features.reload())
         #expect(third.entriesByFile["a.json"]?.compactMap(\.instanceType) == ["m5.large"])
-        #expect(third.errorsByFile["a.json"] == "[0][\"node.kubernetes.io/instance-type\"]: expected a string, found a number")
+        #expect(third.errorsByFile["a.json"] == "[0][\"node.kubernetes.io/instance-type\"]: expected a string label value, found a number (Kubernetes label values are strings; quote it)")
 
         try FileManager.default.removeItem(atPath: directory.file("a.json"))
         let fourth = try #require(features.reload())

@@ -24,7 +24,7 @@ import Testing
         api.enqueue("GET", "/api/v1/nodes/gke-node-1", .json(status: 200, body: KubeFixtures.node(name: "gke-node-1", instanceType: "c2d-standard-8")))
         api.enqueue("DELETE", collection + "/" + name, .json(status: 200, body: KubeFixtures.deletedStatus(name: name, kind: "miniclusters", uid: "0f3b6c1e")))
         api.enqueue("GET", collection + "/" + name, .json(status: 404, body: KubeFixtures.notFound("miniclusters", group: "flux-framework.org", name: name)))
-        var options = SessionOptions(seed: 1, paths: RunnerTestPaths.paths, logger: quietLogger)
+        var options = SessionOptions(seed: 1, paths: RunnerTestPaths.paths, webhook: inProcessWebhook, logger: quietLogger)
         options.backend = .kubernetes(KubernetesBackends(client: try api.client(), namespace: "hpc", timeouts: KubernetesLAMMPSBackendTests.fast, logger: quietLogger))
 
         let result = try ExperimentSession(options: options).run(ExperimentPlan(seed: 1, entries: modes([.descriptiveBasic], iterations: 1)))

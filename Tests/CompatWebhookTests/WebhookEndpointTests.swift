@@ -126,7 +126,7 @@ import Testing
         let renewed = try harness.pki.reissue()
         try harness.folder.write("tls.key", renewed.privateKeyPEM)
         try harness.folder.write("tls.crt", renewed.certificatePEM)
-        #expect(eventually { harness.runtime.certificates.store.certificate.serialNumberHex == renewed.info.serialNumberHex })
+        #expect(eventually { harness.runtime.certificates?.store.certificate.serialNumberHex == renewed.info.serialNumberHex })
         let fresh = WebhookHarness.client(trusting: harness.pki.authority)
         let second = try fresh.send(request)
         #expect(try CertificateInfo(pem: try #require(second.serverCertificatesPEM.first)).serialNumberHex == renewed.info.serialNumberHex)

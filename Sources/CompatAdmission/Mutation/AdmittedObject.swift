@@ -21,6 +21,11 @@ struct AdmittedObject {
         }
     }
 
+    /// A MiniCluster's `spec.flux.container.image`; `nil` when unset or for other kinds.
+    var fluxViewImage: String? {
+        kind == .miniCluster ? Self.fluxViewImagePointer.value(in: object)?.stringValue : nil
+    }
+
     var isEnabled: Bool {
         object["metadata"]?["labels"]?[SelectionAnnotations.enabledLabel]?.stringValue == SelectionAnnotations.enabledValue
     }

@@ -79,14 +79,21 @@ public final class ClusterNodeSet: Sendable {
     }
 }
 
-/// A bounded key → value store for results derived from one ``ClusterNodeSet``. When full it starts
-/// over, which only costs recomputation; entries never outlive their snapshot. Keys are any hashable
-/// value that names everything the result depends on besides the snapshot.
+/// A result derived from one ``ClusterNodeSet``, named by everything it depends on besides the nodes.
+/// The key's type fixes the value's type, so a memo entry can never be read back as something else, and
+/// no key is ever a concatenated string.
+public protocol SnapshotMemoKey: Hashable, Sendable {
+    associatedtype Value: Sendable
+}
+
+/// The one place admission keeps what it derives from a node snapshot: node resolution per candidate
+/// set, a catalog's admitted images per host and mode, a model's choice per candidate set. Bounded; when
+/// full it starts over, which only costs recomputation, and entries never outlive their snapshot.
 public final class SnapshotMemo: Sendable {
     private let entries = Mutex<[ErasedKey: any Sendable]>([:])
     public let capacity: Int
 
-    /// A type-erased key. Only built from `Hashable & Sendable` values, so sharing it is safe.
+    /// A type-erased key. Only built from ``SnapshotMemoKey`` values, which are `Sendable`, so sharing it is safe.
     private struct ErasedKey: Hashable, @unchecked Sendable {
         let base: AnyHashable
     }
@@ -97,18 +104,33 @@ public final class SnapshotMemo: Sendable {
 
     /// The value stored under `key`, else `compute()`'s, stored. Concurrent misses may both compute;
     /// the results are equal because they derive from the same inputs. Errors are not stored.
-    public func value<Key: Hashable & Sendable, Value: Sendable, Failure: Error>(
-        _ key: Key, _ compute: () throws(Failure) -> Value
-    ) throws(Failure) -> Value {
-        let key = ErasedKey(base: AnyHashable(key))
-        if let stored = entries.withLock({ $0[key] }) as? Value { return stored }
+    public func value<Key: SnapshotMemoKey, Failure: Error>(
+        for key: Key, _ compute: () throws(Failure) -> Key.Value
+    ) throws(Failure) -> Key.Value {
+        let erased = ErasedKey(base: AnyHashable(key))
+        if let stored = entries.withLock({ $0[erased] }) as? Key.Value { return stored }
         let value = try compute()
         entries.withLock { entries in
             if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
-            entries[key] = value
+            entries[erased] = value
         }
         return value
     }
 
     public var count: Int { entries.withLock { $0.count } }
+}
+
+/// The nodes one nodeSelector picks within a snapshot, named by what picks them: the selector's field,
+/// its entries and the label policy that decides whether they agree. Selection keys what it derives from
+/// the candidates (a model's choice among them) by this.
+public struct CandidateNodeSet: Hashable, Sendable {
+    public var selectorField: String
+    public var nodeSelector: [String: String]
+    public var policy: CompatibilityLabelPolicy
+
+    public init(selectorField: String, nodeSelector: [String: String], policy: CompatibilityLabelPolicy = .standard) {
+        self.selectorField = selectorField
+        self.nodeSelector = nodeSelector
+        self.policy = policy
+    }
 }

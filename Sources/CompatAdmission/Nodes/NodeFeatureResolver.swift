@@ -75,60 +75,28 @@ public struct NodeFeatureResolver: Sendable {
     public func resolve(
         nodeSelector: [String: String], selectorField: String, in snapshot: ClusterNodeSet, explainingDifferences: Bool = true
     ) -> NodeFeatureResolution {
-        resolve(
-            nodeSelector: nodeSelector, selectorField: selectorField, in: snapshot, explainingDifferences: explainingDifferences,
-            candidatesKey: candidatesKey(nodeSelector: nodeSelector, selectorField: selectorField)
-        )
-    }
-
-    /// The resolution with the caller's ``candidatesKey(nodeSelector:selectorField:)``, which the
-    /// admission controller also hands to the selector, so it is built once per admission.
-    func resolve(
-        nodeSelector: [String: String], selectorField: String, in snapshot: ClusterNodeSet, explainingDifferences: Bool,
-        candidatesKey: String
-    ) -> NodeFeatureResolution {
-        let key = Self.memoKey(explaining: explainingDifferences, candidatesKey: candidatesKey)
-        return snapshot.memo.value(key) {
-            uncachedResolve(nodeSelector: nodeSelector, selectorField: selectorField, in: snapshot, explainingDifferences: explainingDifferences)
+        let candidates = CandidateNodeSet(selectorField: selectorField, nodeSelector: nodeSelector, policy: policy)
+        return snapshot.memo.value(for: ResolutionKey(candidates: candidates, explainingDifferences: explainingDifferences)) {
+            uncachedResolve(candidates, in: snapshot, explainingDifferences: explainingDifferences)
         }
     }
 
-    /// An injective text for what a resolution depends on besides the snapshot (lengths prefix every part).
-    static func memoKey(
-        nodeSelector: [String: String], selectorField: String, explaining: Bool, policy: CompatibilityLabelPolicy
-    ) -> String {
-        memoKey(explaining: explaining, candidatesKey: candidatesKey(nodeSelector: nodeSelector, selectorField: selectorField, policy: policy))
-    }
-
-    private static func memoKey(explaining: Bool, candidatesKey: String) -> String {
-        "resolve;" + (explaining ? "e;" : "q;") + candidatesKey
-    }
-
-    /// Names the candidate set a nodeSelector gives within one snapshot (its field, the policy and the
-    /// entries, each part prefixed by its length so different selectors never share a text).
-    public func candidatesKey(nodeSelector: [String: String], selectorField: String) -> String {
-        Self.candidatesKey(nodeSelector: nodeSelector, selectorField: selectorField, policy: policy)
-    }
-
-    static func candidatesKey(nodeSelector: [String: String], selectorField: String, policy: CompatibilityLabelPolicy) -> String {
-        var key = ""
-        func part(_ text: String) { key += String(text.utf8.count) + ":" + text }
-        part(selectorField)
-        if policy != .standard { part(policy.featureDomains.joined(separator: ",") + "|" + policy.exactKeys.joined(separator: ",")) }
-        for (name, value) in nodeSelector.sorted(by: { $0.key < $1.key }) {
-            part(name)
-            part(value)
-        }
-        return key
+    /// A memoized resolution: the candidate set and whether differences were itemised.
+    struct ResolutionKey: SnapshotMemoKey {
+        typealias Value = NodeFeatureResolution
+        let candidates: CandidateNodeSet
+        let explainingDifferences: Bool
     }
 
     private func uncachedResolve(
-        nodeSelector: [String: String], selectorField: String, in snapshot: ClusterNodeSet, explainingDifferences: Bool
+        _ candidateSet: CandidateNodeSet, in snapshot: ClusterNodeSet, explainingDifferences: Bool
     ) -> NodeFeatureResolution {
         let nodes = snapshot.nodes
+        let nodeSelector = candidateSet.nodeSelector
+        let selectorField = candidateSet.selectorField
         func failure(_ reason: NodeResolutionProblem.Reason, candidates: [ClusterNode] = [], nodeNames: [String] = [],
                      differences: [LabelDifference] = [], suggestion: String? = nil) -> NodeFeatureResolution {
-            NodeFeatureResolution(candidates: candidates, outcome: .failure(NodeResolutionProblem(
+            NodeFeatureResolution(candidates: candidates, candidateSet: candidateSet, outcome: .failure(NodeResolutionProblem(
                 reason: reason, selectorField: selectorField, nodeSelector: nodeSelector, nodeNames: nodeNames,
                 clusterNodeCount: nodes.count, differences: differences, suggestion: suggestion
             )))
@@ -152,7 +120,7 @@ public struct NodeFeatureResolver: Sendable {
                 shared = shared.filter { node.labels[$0.key] == $0.value }
             }
             return NodeFeatureResolution(
-                candidates: candidates,
+                candidates: candidates, candidateSet: candidateSet,
                 outcome: .success(ResolvedNodeFeatures(labels: shared, nodeNames: candidates.map(\.name)))
             )
         }
@@ -204,10 +172,16 @@ public struct NodeFeatureResolver: Sendable {
 public struct NodeFeatureResolution: Sendable, Hashable {
     /// The nodes the object could be scheduled on (empty when none could be found).
     public var candidates: [ClusterNode]
+    /// What picked ``candidates``: the key for results derived from them within the snapshot.
+    public var candidateSet: CandidateNodeSet
     public var outcome: Result<ResolvedNodeFeatures, NodeResolutionProblem>
 
-    public init(candidates: [ClusterNode], outcome: Result<ResolvedNodeFeatures, NodeResolutionProblem>) {
+    public init(
+        candidates: [ClusterNode], candidateSet: CandidateNodeSet = CandidateNodeSet(selectorField: "", nodeSelector: [:]),
+        outcome: Result<ResolvedNodeFeatures, NodeResolutionProblem>
+    ) {
         self.candidates = candidates
+        self.candidateSet = candidateSet
         self.outcome = outcome
     }
 

@@ -67,17 +67,17 @@ public struct SelectionRequest: Sendable {
     /// The seed for every random choice of this request: the seed annotation when present, otherwise
     /// derived from ``requestUID`` (so a logged uid reproduces the choice).
     public var seed: UInt64
-    /// Where a selector may keep results that depend only on the node snapshot and the candidates (a
-    /// model's choice among them), keyed by ``candidatesKey``; dropped with the snapshot.
-    public var snapshotMemo: SnapshotMemo
-    /// Identifies ``nodeFeatures``' candidates within the snapshot (derived from the nodeSelector).
-    public var candidatesKey: String
+    /// MiniCluster only: `spec.flux.container.image`, `nil` when unset (the Flux Operator then uses its default).
+    public var fluxViewImage: String?
+    /// The node snapshot the request is decided against. A selector keeps what it derives from the
+    /// candidates in its ``ClusterNodeSet/memo``, keyed by ``NodeFeatureResolution/candidateSet``.
+    public var snapshot: ClusterNodeSet
 
     public init(
         requestUID: String, kind: AdmittedKind, operation: AdmissionOperation, namespace: String?, objectName: String,
         contract: SelectionContract, annotations: [String: String], nodeSelector: [String: String],
-        nodeFeatures: NodeFeatureResolution, containers: [ContainerImageSlot], seed: UInt64,
-        snapshotMemo: SnapshotMemo = SnapshotMemo(capacity: 16), candidatesKey: String = ""
+        nodeFeatures: NodeFeatureResolution, containers: [ContainerImageSlot], seed: UInt64, fluxViewImage: String? = nil,
+        snapshot: ClusterNodeSet
     ) {
         self.requestUID = requestUID
         self.kind = kind
@@ -90,8 +90,8 @@ public struct SelectionRequest: Sendable {
         self.nodeFeatures = nodeFeatures
         self.containers = containers
         self.seed = seed
-        self.snapshotMemo = snapshotMemo
-        self.candidatesKey = candidatesKey
+        self.fluxViewImage = fluxViewImage
+        self.snapshot = snapshot
     }
 
     /// The containers whose image is the placeholder: the ones that will receive the chosen image.
@@ -114,17 +114,22 @@ public struct SelectionDecision: Sendable, Hashable {
     public var nodeSelector: [String: String]
     /// Shown to the user as admission warnings.
     public var warnings: [String]
+    /// Shell commands the image needs before the application (Intel MPI's `vars.sh`). The controller
+    /// writes them into a MiniCluster's `commands.pre` of every container that received the image, and
+    /// warns on a Pod, which has no such field.
+    public var preCommands: [String]
     /// Why this choice, for the audit log.
     public var explanation: String?
 
     public init(
         image: String, architecture: String? = nil, fluxViewImage: String? = nil, nodeSelector: [String: String] = [:],
-        warnings: [String] = [], explanation: String? = nil
+        preCommands: [String] = [], warnings: [String] = [], explanation: String? = nil
     ) {
         self.image = image
         self.architecture = architecture
         self.fluxViewImage = fluxViewImage
         self.nodeSelector = nodeSelector
+        self.preCommands = preCommands
         self.warnings = warnings
         self.explanation = explanation
     }

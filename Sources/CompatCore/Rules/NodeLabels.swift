@@ -28,4 +28,53 @@ public enum NodeLabels {
         }
         return labels
     }
+
+    /// The label maps of several nodes: a JSON array of label maps (static node features, `compat
+    /// predict --nodes`) or a Kubernetes NodeList (`kubectl get nodes -o json`). Label values must be
+    /// strings, as Kubernetes requires; `null` values are skipped. The one decoder of node label lists.
+    public static func decodeList(from value: JSONValue) throws(ArtifactDecodingError) -> [[String: String]] {
+        switch value {
+        case .array(let elements):
+            return try elements.enumerated().map { (index, element) throws(ArtifactDecodingError) in
+                try labelValues(element, at: FieldPath([.index(index)]))
+            }
+        case .object(let object) where object["items"] != nil:
+            guard case .array(let items)? = object["items"] else {
+                throw ArtifactDecodingError(path: FieldPath([.key("items")]), problem: "expected an array of nodes")
+            }
+            return try items.enumerated().map { (index, item) throws(ArtifactDecodingError) in
+                let itemPath = FieldPath([.key("items"), .index(index)])
+                guard case .object(let metadata)? = item["metadata"] else {
+                    throw ArtifactDecodingError(path: itemPath.appending("metadata"), problem: "expected the node's metadata object")
+                }
+                guard let labels = metadata["labels"] else { return [:] }
+                return try labelValues(labels, at: itemPath.appending("metadata").appending("labels"))
+            }
+        default:
+            throw ArtifactDecodingError(
+                path: FieldPath(),
+                problem: "expected an array of node label maps or a Kubernetes NodeList, found \(value.typeName)"
+            )
+        }
+    }
+
+    /// One node's label map at `path` in a list: string values only, `null` values skipped.
+    public static func labelValues(_ value: JSONValue, at path: FieldPath) throws(ArtifactDecodingError) -> [String: String] {
+        guard case .object(let object) = value else {
+            throw ArtifactDecodingError(path: path, problem: "expected an object of node labels, found \(value.typeName)")
+        }
+        var labels: [String: String] = [:]
+        for (key, member) in object.members {
+            switch member {
+            case .string(let text): labels[key] = text
+            case .null: continue
+            default:
+                throw ArtifactDecodingError(
+                    path: path.appending(key),
+                    problem: "expected a string label value, found \(member.typeName) (Kubernetes label values are strings; quote it)"
+                )
+            }
+        }
+        return labels
+    }
 }

@@ -1,6 +1,6 @@
 /// A failed call to the Kubernetes API, with what to do about it.
-public struct KubeAPIError: Error, Sendable, CustomStringConvertible {
-    public enum Kind: Sendable, Equatable {
+package struct KubeAPIError: Error, Sendable, CustomStringConvertible {
+    package enum Kind: Sendable, Equatable {
         /// No complete HTTP response: connection refused, TLS failure, timeout, reset, a stream cut
         /// mid-event. `detail` is the transport's message, with its hint.
         case transport(detail: String)
@@ -12,33 +12,33 @@ public struct KubeAPIError: Error, Sendable, CustomStringConvertible {
         case credentials(detail: String)
     }
 
-    public var kind: Kind
+    package var kind: Kind
     /// `GET /api/v1/nodes?limit=500`
-    public var request: String
+    package var request: String
 
-    public init(kind: Kind, request: String) {
+    package init(kind: Kind, request: String) {
         self.kind = kind
         self.request = request
     }
 
     /// The HTTP status code, when the server answered.
-    public var httpStatus: Int? {
+    package var httpStatus: Int? {
         if case .status(let code, _) = kind { return code }
         return nil
     }
 
     /// The server's Status object, when it sent one.
-    public var status: KubeStatus? {
+    package var status: KubeStatus? {
         if case .status(_, let status) = kind { return status }
         return nil
     }
 
     /// 410 Gone, or a Status saying the resource version expired.
-    public var isExpired: Bool {
+    package var isExpired: Bool {
         httpStatus == 410 || status?.isExpired == true
     }
 
-    public var description: String {
+    package var description: String {
         switch kind {
         case .transport(let detail):
             return "\(request): no response from the API server: \(detail)"

@@ -10,10 +10,10 @@ import Logging
 /// `Task.detached`, never for long from the cooperative pool. A request whose bearer token is rejected
 /// (401) is retried once with a freshly read token, because service-account tokens rotate under a
 /// running process.
-public final class KubeClient: Sendable {
-    public let connection: KubeConnection
+package final class KubeClient: Sendable {
+    package let connection: KubeConnection
     /// Deadline of one non-streaming request.
-    public let requestTimeout: Duration
+    package let requestTimeout: Duration
     let tokens: BearerTokenProvider?
     let transport: KubeTransport
     let logger: Logger
@@ -21,7 +21,7 @@ public final class KubeClient: Sendable {
     /// - Parameters:
     ///   - tokenRefreshInterval: how long a token read from a file is trusted before it is read again
     ///     (client-go: one minute).
-    public init(connection: KubeConnection, logger: Logger, requestTimeout: Duration = .seconds(30),
+    package init(connection: KubeConnection, logger: Logger, requestTimeout: Duration = .seconds(30),
                 tokenRefreshInterval: Duration = .seconds(60)) throws(KubeConfigurationError) {
         self.connection = connection
         self.requestTimeout = requestTimeout
@@ -33,13 +33,13 @@ public final class KubeClient: Sendable {
     }
 
     /// The response of a request: status, headers (lower-cased names) and the raw body.
-    public struct Response: Sendable {
-        public var status: Int
-        public var headers: [String: String]
-        public var body: [UInt8]
+    package struct Response: Sendable {
+        package var status: Int
+        package var headers: [String: String]
+        package var body: [UInt8]
 
         /// The body parsed as JSON.
-        public func json() throws(JSONParseError) -> JSONValue {
+        package func json() throws(JSONParseError) -> JSONValue {
             try JSONParser().parse(body)
         }
     }
@@ -47,24 +47,24 @@ public final class KubeClient: Sendable {
     // MARK: Generic requests
 
     /// `GET path`, decoded as JSON.
-    public func get(_ path: String) throws(KubeAPIError) -> JSONValue {
+    package func get(_ path: String) throws(KubeAPIError) -> JSONValue {
         try json(method: "GET", path: path, body: nil)
     }
 
     /// `POST path` with a JSON body (create), returning the created object.
-    public func post(_ path: String, body: JSONValue) throws(KubeAPIError) -> JSONValue {
+    package func post(_ path: String, body: JSONValue) throws(KubeAPIError) -> JSONValue {
         try json(method: "POST", path: path, body: body)
     }
 
     /// `DELETE path`, optionally with `DeleteOptions` (`{"propagationPolicy":"Foreground"}`), returning
     /// the Status or the object being deleted.
-    public func delete(_ path: String, body: JSONValue? = nil) throws(KubeAPIError) -> JSONValue {
+    package func delete(_ path: String, body: JSONValue? = nil) throws(KubeAPIError) -> JSONValue {
         try json(method: "DELETE", path: path, body: body)
     }
 
     /// Any request with an optional JSON body (`PUT`, or `PATCH` with a patch content type). Throws for
     /// statuses outside 200–299, with the server's Status when it sent one.
-    public func request(method: String, path: String, body: JSONValue? = nil, contentType: String = "application/json")
+    package func request(method: String, path: String, body: JSONValue? = nil, contentType: String = "application/json")
         throws(KubeAPIError) -> Response
     {
         let bytes = body.map { $0.serializedBytes() }
@@ -87,7 +87,7 @@ public final class KubeClient: Sendable {
     /// `metadata.continue` pages of `pageSize`. Returns the items and the list's resource version.
     /// `resourceVersion` goes on the first page only ("0": any cached state is fine; `nil`: a
     /// consistent read); later pages are pinned by their continue token.
-    public func list(_ path: String, pageSize: Int = 500, resourceVersion: String? = nil)
+    package func list(_ path: String, pageSize: Int = 500, resourceVersion: String? = nil)
         throws(KubeAPIError) -> (items: [JSONValue], resourceVersion: String)
     {
         var items: [JSONValue] = []
@@ -100,7 +100,7 @@ public final class KubeClient: Sendable {
     /// ``list(_:pageSize:resourceVersion:)`` one page at a time: `onPage` receives each page's items as
     /// it arrives (and may throw to stop), so a caller that keeps only part of each item never holds
     /// more than one page of raw objects. Returns the list's resource version.
-    public func list(_ path: String, pageSize: Int = 500, resourceVersion: String? = nil,
+    package func list(_ path: String, pageSize: Int = 500, resourceVersion: String? = nil,
                      onPage: ([JSONValue]) throws(KubeAPIError) -> Void) throws(KubeAPIError) -> String
     {
         var continueToken: String?
@@ -127,7 +127,7 @@ public final class KubeClient: Sendable {
     }
 
     /// Pods of a namespace matching a label selector (`app=lammps,job-name=run-1`).
-    public func listPods(namespace: String, labelSelector: String) throws(KubeAPIError) -> [JSONValue] {
+    package func listPods(namespace: String, labelSelector: String) throws(KubeAPIError) -> [JSONValue] {
         try list(KubePath.pods(namespace: namespace, labelSelector: labelSelector)).items
     }
 
@@ -140,7 +140,7 @@ public final class KubeClient: Sendable {
     ///
     /// `idleTimeout` fails the watch when no byte arrives for that long: a connection that died without
     /// a FIN would otherwise hang forever. Set it above the watch's `timeoutSeconds`.
-    public func watch(_ path: String, idleTimeout: Duration? = nil, cancellation: CancellationFlag? = nil, onEvent: (WatchEvent) -> Bool)
+    package func watch(_ path: String, idleTimeout: Duration? = nil, cancellation: CancellationFlag? = nil, onEvent: (WatchEvent) -> Bool)
         throws(KubeAPIError)
     {
         var decoder = WatchEventDecoder()
@@ -172,7 +172,7 @@ public final class KubeClient: Sendable {
     /// Streams a container's log (`follow=true` keeps it open until the container exits), calling
     /// `onLine` with each line without its newline; a last line without a newline is delivered at the
     /// end. Return `false` from `onLine` to stop.
-    public func streamLog(namespace: String, pod: String, container: String? = nil, follow: Bool = true,
+    package func streamLog(namespace: String, pod: String, container: String? = nil, follow: Bool = true,
                           cancellation: CancellationFlag? = nil, onLine: (String) -> Bool) throws(KubeAPIError) {
         var pending: [UInt8] = []
         var stopped = false

@@ -4,15 +4,15 @@ import CompatCore
 ///
 /// `{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"too old resource
 /// version: 1 (2)","reason":"Expired","code":410}`
-public struct KubeStatus: Sendable, Equatable {
+package struct KubeStatus: Sendable, Equatable {
     /// `Success` or `Failure`.
-    public var status: String?
-    public var message: String?
+    package var status: String?
+    package var message: String?
     /// Machine-readable cause: `Expired`, `Gone`, `NotFound`, `Unauthorized`, `Forbidden`, …
-    public var reason: String?
-    public var code: Int?
+    package var reason: String?
+    package var code: Int?
 
-    public init(status: String? = nil, message: String? = nil, reason: String? = nil, code: Int? = nil) {
+    package init(status: String? = nil, message: String? = nil, reason: String? = nil, code: Int? = nil) {
         self.status = status
         self.message = message
         self.reason = reason
@@ -20,7 +20,7 @@ public struct KubeStatus: Sendable, Equatable {
     }
 
     /// Reads a Status object; `nil` when the value is not one (`kind` other than `Status`).
-    public init?(_ value: JSONValue) {
+    package init?(_ value: JSONValue) {
         guard value["kind"]?.stringValue == "Status" else { return nil }
         status = value["status"]?.stringValue
         message = value["message"]?.stringValue
@@ -30,7 +30,7 @@ public struct KubeStatus: Sendable, Equatable {
 
     /// The resource version (or continue token) is older than the server's history window: the
     /// client must list again from scratch.
-    public var isExpired: Bool {
+    package var isExpired: Bool {
         code == 410 || reason == "Expired" || reason == "Gone"
     }
 }

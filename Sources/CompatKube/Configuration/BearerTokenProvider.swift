@@ -93,10 +93,10 @@ final class BearerTokenProvider: Sendable {
 }
 
 /// Credentials could not be obtained.
-public struct KubeCredentialError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var description: String
+package struct KubeCredentialError: Error, Sendable, Equatable, CustomStringConvertible {
+    package var description: String
 
-    public init(_ description: String) {
+    package init(_ description: String) {
         self.description = description
     }
 }
@@ -148,7 +148,7 @@ struct ExecPluginRunner {
             let exited = DispatchSemaphore(value: 0)
             process.terminationHandler = { _ in exited.signal() }
             try process.run()
-            let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
+            let seconds = timeout.inSeconds
             if exited.wait(timeout: .now() + seconds) == .timedOut {
                 // SIGKILL: a plugin may block or ignore SIGTERM, and the caller must not hang.
                 kill(process.processIdentifier, SIGKILL)

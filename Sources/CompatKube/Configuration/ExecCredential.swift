@@ -2,19 +2,19 @@ import CompatCore
 import Foundation
 
 /// The answer of an exec credential plugin (`client.authentication.k8s.io` `ExecCredential`) on stdout.
-public struct ExecCredential: Sendable, Equatable {
-    public var token: String
+package struct ExecCredential: Sendable, Equatable {
+    package var token: String
     /// When the token stops being valid; `nil`: valid until the server rejects it.
-    public var expiration: Date?
+    package var expiration: Date?
 
-    public init(token: String, expiration: Date?) {
+    package init(token: String, expiration: Date?) {
         self.token = token
         self.expiration = expiration
     }
 
     /// Parses the plugin's stdout. `apiVersion` is the version the kubeconfig asked for; the answer
     /// must use the same one.
-    public init<Bytes: Collection>(parsing bytes: Bytes, expectedAPIVersion apiVersion: String) throws(ArtifactDecodingError)
+    package init<Bytes: Collection>(parsing bytes: Bytes, expectedAPIVersion apiVersion: String) throws(ArtifactDecodingError)
     where Bytes.Element == UInt8 {
         var root = try StrictObject(try DocumentDecoder.decode(bytes, format: .json), at: FieldPath())
         let kind = try root.string("kind")

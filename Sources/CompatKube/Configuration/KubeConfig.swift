@@ -8,21 +8,21 @@ import Foundation
 /// against the directory of the file they appear in, as kubectl does, so that merged files keep
 /// their meaning. Fields outside the kubeconfig v1 schema are errors naming their path; schema fields
 /// this client does not implement are kept so that selecting them gives an actionable error.
-public struct KubeConfig: Sendable, Equatable {
-    public struct Cluster: Sendable, Equatable {
+package struct KubeConfig: Sendable, Equatable {
+    package struct Cluster: Sendable, Equatable {
         /// `https://host:port`
-        public var server: String
+        package var server: String
         /// A PEM file path (absolute after parsing).
-        public var certificateAuthority: String?
+        package var certificateAuthority: String?
         /// PEM bytes, decoded from base64.
-        public var certificateAuthorityData: [UInt8]?
-        public var insecureSkipTLSVerify: Bool
+        package var certificateAuthorityData: [UInt8]?
+        package var insecureSkipTLSVerify: Bool
         /// Name to verify the server certificate against instead of the host in `server`.
-        public var tlsServerName: String?
+        package var tlsServerName: String?
         /// Set when the cluster needs an HTTP proxy, which this client does not implement.
-        public var proxyURL: String?
+        package var proxyURL: String?
 
-        public init(server: String, certificateAuthority: String? = nil, certificateAuthorityData: [UInt8]? = nil,
+        package init(server: String, certificateAuthority: String? = nil, certificateAuthorityData: [UInt8]? = nil,
                     insecureSkipTLSVerify: Bool = false, tlsServerName: String? = nil, proxyURL: String? = nil) {
             self.server = server
             self.certificateAuthority = certificateAuthority
@@ -33,20 +33,20 @@ public struct KubeConfig: Sendable, Equatable {
         }
     }
 
-    public struct User: Sendable, Equatable {
-        public var token: String?
+    package struct User: Sendable, Equatable {
+        package var token: String?
         /// A file holding the token, re-read as it rotates.
-        public var tokenFile: String?
-        public var clientCertificate: String?
-        public var clientCertificateData: [UInt8]?
-        public var clientKey: String?
-        public var clientKeyData: [UInt8]?
-        public var exec: ExecPlugin?
+        package var tokenFile: String?
+        package var clientCertificate: String?
+        package var clientCertificateData: [UInt8]?
+        package var clientKey: String?
+        package var clientKeyData: [UInt8]?
+        package var exec: ExecPlugin?
         /// Schema fields that select an authentication method this client does not implement
         /// (`auth-provider`, `username`/`password`, impersonation), by name.
-        public var unsupportedFields: [String]
+        package var unsupportedFields: [String]
 
-        public init(token: String? = nil, tokenFile: String? = nil, clientCertificate: String? = nil, clientCertificateData: [UInt8]? = nil,
+        package init(token: String? = nil, tokenFile: String? = nil, clientCertificate: String? = nil, clientCertificateData: [UInt8]? = nil,
                     clientKey: String? = nil, clientKeyData: [UInt8]? = nil, exec: ExecPlugin? = nil, unsupportedFields: [String] = []) {
             self.token = token
             self.tokenFile = tokenFile
@@ -61,16 +61,16 @@ public struct KubeConfig: Sendable, Equatable {
 
     /// A `client.authentication.k8s.io` credential plugin (`aws eks get-token`, `gke-gcloud-auth-plugin`,
     /// `kubelogin`).
-    public struct ExecPlugin: Sendable, Equatable {
-        public var command: String
-        public var args: [String]
-        public var env: [(name: String, value: String)]
+    package struct ExecPlugin: Sendable, Equatable {
+        package var command: String
+        package var args: [String]
+        package var env: [(name: String, value: String)]
         /// `client.authentication.k8s.io/v1` or `/v1beta1`; the plugin's answer must use the same.
-        public var apiVersion: String
-        public var installHint: String?
-        public var provideClusterInfo: Bool
+        package var apiVersion: String
+        package var installHint: String?
+        package var provideClusterInfo: Bool
 
-        public init(command: String, args: [String] = [], env: [(name: String, value: String)] = [], apiVersion: String,
+        package init(command: String, args: [String] = [], env: [(name: String, value: String)] = [], apiVersion: String,
                     installHint: String? = nil, provideClusterInfo: Bool = false) {
             self.command = command
             self.args = args
@@ -80,31 +80,31 @@ public struct KubeConfig: Sendable, Equatable {
             self.provideClusterInfo = provideClusterInfo
         }
 
-        public static func == (lhs: ExecPlugin, rhs: ExecPlugin) -> Bool {
+        package static func == (lhs: ExecPlugin, rhs: ExecPlugin) -> Bool {
             lhs.command == rhs.command && lhs.args == rhs.args && lhs.env.map(\.name) == rhs.env.map(\.name)
                 && lhs.env.map(\.value) == rhs.env.map(\.value) && lhs.apiVersion == rhs.apiVersion
                 && lhs.installHint == rhs.installHint && lhs.provideClusterInfo == rhs.provideClusterInfo
         }
     }
 
-    public struct Context: Sendable, Equatable {
-        public var cluster: String
-        public var user: String
-        public var namespace: String?
+    package struct Context: Sendable, Equatable {
+        package var cluster: String
+        package var user: String
+        package var namespace: String?
 
-        public init(cluster: String, user: String, namespace: String? = nil) {
+        package init(cluster: String, user: String, namespace: String? = nil) {
             self.cluster = cluster
             self.user = user
             self.namespace = namespace
         }
     }
 
-    public var currentContext: String?
-    public var clusters: [String: Cluster]
-    public var users: [String: User]
-    public var contexts: [String: Context]
+    package var currentContext: String?
+    package var clusters: [String: Cluster]
+    package var users: [String: User]
+    package var contexts: [String: Context]
 
-    public init(currentContext: String? = nil, clusters: [String: Cluster] = [:], users: [String: User] = [:], contexts: [String: Context] = [:]) {
+    package init(currentContext: String? = nil, clusters: [String: Cluster] = [:], users: [String: User] = [:], contexts: [String: Context] = [:]) {
         self.currentContext = currentContext
         self.clusters = clusters
         self.users = users
@@ -113,7 +113,7 @@ public struct KubeConfig: Sendable, Equatable {
 
     /// Merges files in `KUBECONFIG` order: the first file that sets `current-context` or defines a
     /// cluster, user or context of a given name wins (kubectl's rule).
-    public static func merged(_ configs: [KubeConfig]) -> KubeConfig {
+    package static func merged(_ configs: [KubeConfig]) -> KubeConfig {
         var result = KubeConfig()
         for config in configs {
             if result.currentContext == nil { result.currentContext = config.currentContext }
@@ -130,7 +130,7 @@ public struct KubeConfig: Sendable, Equatable {
 extension KubeConfig {
     /// Parses kubeconfig YAML (or JSON). `directory` is the directory of the file, used to make relative
     /// file references absolute; `nil` leaves them as written.
-    public init<Bytes: Collection>(parsing bytes: Bytes, directory: String?) throws(ArtifactDecodingError) where Bytes.Element == UInt8 {
+    package init<Bytes: Collection>(parsing bytes: Bytes, directory: String?) throws(ArtifactDecodingError) where Bytes.Element == UInt8 {
         let document = try DocumentDecoder.decode(bytes)
         if document == .null {
             self.init()

@@ -3,13 +3,13 @@ import Foundation
 
 /// PEM material given either as a file (read when a connection is made, so a rotated file is picked
 /// up by the next client) or inline (kubeconfig `*-data` fields).
-public enum PEMSource: Sendable, Equatable {
+package enum PEMSource: Sendable, Equatable {
     case file(String)
     case inline([UInt8])
 }
 
 /// How requests prove their identity.
-public enum BearerTokenSource: Sendable, Equatable {
+package enum BearerTokenSource: Sendable, Equatable {
     /// A fixed token (kubeconfig `token`).
     case literal(String)
     /// A file re-read as it rotates (the in-cluster service-account token, kubeconfig `tokenFile`).
@@ -19,20 +19,20 @@ public enum BearerTokenSource: Sendable, Equatable {
 }
 
 /// Everything needed to talk to one API server: address, trust, credentials, default namespace.
-public struct KubeConnection: Sendable, Equatable {
+package struct KubeConnection: Sendable, Equatable {
     /// Base URL without a trailing slash: `https://10.96.0.1:443`.
-    public var server: String
+    package var server: String
     /// CA that signed the API server's certificate; `nil` uses the system trust store.
-    public var certificateAuthority: PEMSource?
-    public var insecureSkipTLSVerify: Bool
-    public var tlsServerName: String?
-    public var bearerToken: BearerTokenSource?
-    public var clientCertificate: PEMSource?
-    public var clientKey: PEMSource?
+    package var certificateAuthority: PEMSource?
+    package var insecureSkipTLSVerify: Bool
+    package var tlsServerName: String?
+    package var bearerToken: BearerTokenSource?
+    package var clientCertificate: PEMSource?
+    package var clientKey: PEMSource?
     /// The namespace requests default to (in-cluster: the pod's namespace; kubeconfig: the context's).
-    public var namespace: String?
+    package var namespace: String?
 
-    public init(server: String, certificateAuthority: PEMSource? = nil, insecureSkipTLSVerify: Bool = false, tlsServerName: String? = nil,
+    package init(server: String, certificateAuthority: PEMSource? = nil, insecureSkipTLSVerify: Bool = false, tlsServerName: String? = nil,
                 bearerToken: BearerTokenSource? = nil, clientCertificate: PEMSource? = nil, clientKey: PEMSource? = nil, namespace: String? = nil) {
         self.server = server.hasSuffix("/") ? String(server.dropLast()) : server
         self.certificateAuthority = certificateAuthority
@@ -46,10 +46,10 @@ public struct KubeConnection: Sendable, Equatable {
 }
 
 /// Why no connection could be configured, phrased so the operator knows what to fix.
-public struct KubeConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var description: String
+package struct KubeConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
+    package var description: String
 
-    public init(_ description: String) {
+    package init(_ description: String) {
         self.description = description
     }
 }
@@ -58,12 +58,12 @@ public struct KubeConfigurationError: Error, Sendable, Equatable, CustomStringCo
 
 extension KubeConnection {
     /// Where Kubernetes mounts a pod's service-account credentials.
-    public static let serviceAccountDirectory = "/var/run/secrets/kubernetes.io/serviceaccount"
+    package static let serviceAccountDirectory = "/var/run/secrets/kubernetes.io/serviceaccount"
 
     /// The connection of a pod to its own cluster (client-go's `InClusterConfig`):
     /// `https://$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT`, the service-account token (re-read
     /// as kubelet rotates it), `ca.crt` and `namespace` from `serviceAccountDirectory`.
-    public static func inCluster(
+    package static func inCluster(
         environment: [String: String] = ProcessInfo.processInfo.environment,
         serviceAccountDirectory: String = KubeConnection.serviceAccountDirectory
     ) throws(KubeConfigurationError) -> KubeConnection {
@@ -98,7 +98,7 @@ extension KubeConnection {
 
 extension KubeConfig {
     /// The connection of a context (`nil`: `current-context`).
-    public func connection(context requested: String? = nil) throws(KubeConfigurationError) -> KubeConnection {
+    package func connection(context requested: String? = nil) throws(KubeConfigurationError) -> KubeConnection {
         guard let contextName = requested ?? currentContext else {
             throw KubeConfigurationError(
                 "the kubeconfig sets no current-context; pick one with --context or `kubectl config use-context NAME` "
@@ -154,7 +154,7 @@ extension KubeConfig {
 
     /// Reads and merges kubeconfig files (a `KUBECONFIG` list). Missing files are skipped, as kubectl
     /// does; a file that exists but does not parse is an error naming the file and field.
-    public static func load(paths: [String]) throws(KubeConfigurationError) -> KubeConfig {
+    package static func load(paths: [String]) throws(KubeConfigurationError) -> KubeConfig {
         var configs: [KubeConfig] = []
         for path in paths where !path.isEmpty {
             guard FileManager.default.fileExists(atPath: path) else { continue }
@@ -182,7 +182,7 @@ extension KubeConnection {
     /// 3. in-cluster service account, when `KUBERNETES_SERVICE_HOST` is set;
     /// 4. `~/.kube/config`.
     /// `context` selects a kubeconfig context other than `current-context`.
-    public static func resolve(
+    package static func resolve(
         kubeconfig: String? = nil,
         context: String? = nil,
         environment: [String: String] = ProcessInfo.processInfo.environment,

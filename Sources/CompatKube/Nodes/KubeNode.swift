@@ -5,9 +5,9 @@ import CompatCore
 ///
 /// Everything else the API server sends (status, conditions, images, heartbeats) is dropped on decoding,
 /// so two versions of a node that differ only in a heartbeat compare equal and leave the cache alone.
-public struct KubeNode: Sendable, Hashable {
+package struct KubeNode: Sendable, Hashable {
     /// Where a node's features come from.
-    public enum Source: Sendable, Hashable {
+    package enum Source: Sendable, Hashable {
         /// A node that exists in the cluster now (list or watch).
         case live
         /// An entry of a static feature file: an instance type the autoscaler can add but that has no
@@ -15,14 +15,14 @@ public struct KubeNode: Sendable, Hashable {
         case staticFeatures(file: String)
     }
 
-    public var name: String
-    public var labels: [String: String]
+    package var name: String
+    package var labels: [String: String]
     /// `spec.unschedulable` (cordoned).
-    public var unschedulable: Bool
-    public var taints: [NodeTaint]
-    public var source: Source
+    package var unschedulable: Bool
+    package var taints: [NodeTaint]
+    package var source: Source
 
-    public init(name: String, labels: [String: String], unschedulable: Bool = false, taints: [NodeTaint] = [], source: Source = .live) {
+    package init(name: String, labels: [String: String], unschedulable: Bool = false, taints: [NodeTaint] = [], source: Source = .live) {
         self.name = name
         self.labels = labels
         self.unschedulable = unschedulable
@@ -31,38 +31,38 @@ public struct KubeNode: Sendable, Hashable {
     }
 
     /// Labels that mark control-plane nodes (the second is the pre-1.24 name, still set by some installers).
-    public static let controlPlaneLabels = ["node-role.kubernetes.io/control-plane", "node-role.kubernetes.io/master"]
+    package static let controlPlaneLabels = ["node-role.kubernetes.io/control-plane", "node-role.kubernetes.io/master"]
     /// Labels that carry the cloud instance type, the current one first.
-    public static let instanceTypeLabels = ["node.kubernetes.io/instance-type", "beta.kubernetes.io/instance-type"]
+    package static let instanceTypeLabels = ["node.kubernetes.io/instance-type", "beta.kubernetes.io/instance-type"]
 
-    public var isControlPlane: Bool {
+    package var isControlPlane: Bool {
         Self.controlPlaneLabels.contains { labels[$0] != nil }
     }
 
-    public var instanceType: String? {
+    package var instanceType: String? {
         for key in Self.instanceTypeLabels {
             if let value = labels[key], !value.isEmpty { return value }
         }
         return nil
     }
 
-    public var isStatic: Bool {
+    package var isStatic: Bool {
         if case .staticFeatures = source { return true }
         return false
     }
 
     /// A node that workloads may land on: not cordoned and not a control-plane node.
-    public var acceptsWorkloads: Bool { !unschedulable && !isControlPlane }
+    package var acceptsWorkloads: Bool { !unschedulable && !isControlPlane }
 }
 
 /// One `spec.taints[]` entry.
-public struct NodeTaint: Sendable, Hashable {
-    public var key: String
-    public var value: String?
+package struct NodeTaint: Sendable, Hashable {
+    package var key: String
+    package var value: String?
     /// `NoSchedule`, `PreferNoSchedule` or `NoExecute`.
-    public var effect: String
+    package var effect: String
 
-    public init(key: String, value: String? = nil, effect: String) {
+    package init(key: String, value: String? = nil, effect: String) {
         self.key = key
         self.value = value
         self.effect = effect
@@ -77,7 +77,7 @@ extension KubeNode {
     ///
     /// With an `interner`, label keys and values and taint texts are its shared instances (see
     /// ``LabelInterner``), so the node keeps nothing of the decoded document alive.
-    public init(apiObject: JSONValue, at path: FieldPath = FieldPath(), interner: LabelInterner? = nil) throws(ArtifactDecodingError) {
+    package init(apiObject: JSONValue, at path: FieldPath = FieldPath(), interner: LabelInterner? = nil) throws(ArtifactDecodingError) {
         var object = try StrictObject(apiObject, at: path)
         var metadata = try object.object("metadata")
         let name = try metadata.string("name")

@@ -13,9 +13,9 @@ import Synchronization
 /// ``prune(keeping:)`` with the nodes it still holds whenever ``needsPruning`` says the table has grown
 /// to twice what the last prune kept (``NodeFeatureCache`` does so after every write). Thread-safe:
 /// decoders on any thread may intern at the same time.
-public final class LabelInterner: Sendable {
+package final class LabelInterner: Sendable {
     /// Longest string (in UTF-8 bytes) that a String stores inline, without a heap buffer, on 64-bit platforms.
-    public static let inlineCapacity = 15
+    package static let inlineCapacity = 15
 
     private struct Table {
         var strings: Set<String> = []
@@ -25,34 +25,34 @@ public final class LabelInterner: Sendable {
 
     private let table = Mutex(Table())
     /// The table never asks for pruning while it holds at most this many strings.
-    public let minimumPruneThreshold: Int
+    package let minimumPruneThreshold: Int
 
-    public init(minimumPruneThreshold: Int = 4096) {
+    package init(minimumPruneThreshold: Int = 4096) {
         self.minimumPruneThreshold = max(0, minimumPruneThreshold)
     }
 
     /// Distinct heap-allocated texts in the table.
-    public var count: Int {
+    package var count: Int {
         table.withLock { $0.strings.count }
     }
 
     /// True when the table holds more than twice what the last prune kept (and more than
     /// ``minimumPruneThreshold``): texts of nodes that have gone are likely piling up.
-    public var needsPruning: Bool {
+    package var needsPruning: Bool {
         table.withLock { $0.strings.count > max(minimumPruneThreshold, 2 * $0.keptByLastPrune) }
     }
 
     // MARK: Interning
 
     /// The shared instance equal to `text` (a compact copy of `text`, stored, the first time).
-    public func intern(_ text: String) -> String {
+    package func intern(_ text: String) -> String {
         guard Self.needsHeap(text) else { return text }
         return table.withLock { $0.strings.interned(text) }
     }
 
     /// A label map built from decoded pairs with every key and value interned; a repeated key takes the
     /// last value. Takes the lock once for the whole map.
-    public func internLabels<Pairs: Collection>(_ pairs: Pairs) -> [String: String] where Pairs.Element == (key: String, value: String) {
+    package func internLabels<Pairs: Collection>(_ pairs: Pairs) -> [String: String] where Pairs.Element == (key: String, value: String) {
         var labels: [String: String] = Dictionary(minimumCapacity: pairs.count)
         table.withLock { table in
             for (key, value) in pairs {
@@ -65,7 +65,7 @@ public final class LabelInterner: Sendable {
     /// `labels` with every key and value interned. Returns `labels` itself (no new storage) when each of
     /// its strings is the shared instance or a text the table does not have yet (which it then adopts as
     /// the shared instance, without a copy): nodes decoded with this interner come back as they are.
-    public func intern(labels: [String: String]) -> [String: String] {
+    package func intern(labels: [String: String]) -> [String: String] {
         table.withLock { table in
             if labels.allSatisfy({ table.strings.adopts($0.key) && table.strings.adopts($0.value) }) { return labels }
             var interned: [String: String] = Dictionary(minimumCapacity: labels.count)
@@ -77,7 +77,7 @@ public final class LabelInterner: Sendable {
     }
 
     /// `taints` with their keys, values and effects interned, as ``intern(labels:)`` does labels.
-    public func intern(taints: [NodeTaint]) -> [NodeTaint] {
+    package func intern(taints: [NodeTaint]) -> [NodeTaint] {
         guard !taints.isEmpty else { return taints }
         return table.withLock { table in
             if taints.allSatisfy({ table.strings.adopts($0) }) { return taints }
@@ -90,7 +90,7 @@ public final class LabelInterner: Sendable {
 
     /// `node` with its labels and taints interned; unchanged (same storage) when ``intern(labels:)``
     /// and ``intern(taints:)`` leave them so.
-    public func intern(_ node: KubeNode) -> KubeNode {
+    package func intern(_ node: KubeNode) -> KubeNode {
         var node = node
         node.labels = intern(labels: node.labels)
         node.taints = intern(taints: node.taints)
@@ -99,7 +99,7 @@ public final class LabelInterner: Sendable {
 
     /// `nodes` with every node interned as by ``intern(_:)``; the very same array (no new storage) when
     /// every node comes back unchanged.
-    public func intern(nodes: [KubeNode]) -> [KubeNode] {
+    package func intern(nodes: [KubeNode]) -> [KubeNode] {
         let unchanged = table.withLock { table in
             nodes.allSatisfy { node in
                 node.labels.allSatisfy { table.strings.adopts($0.key) && table.strings.adopts($0.value) }
@@ -114,7 +114,7 @@ public final class LabelInterner: Sendable {
     /// Replaces the table by the texts `nodes` hold (their label keys and values, taint keys, values and
     /// effects), keeping the instances the nodes already share. Texts only nodes that have gone used are
     /// dropped; a string interned concurrently by a node not in `nodes` simply stops being shared.
-    public func prune<Nodes: Sequence>(keeping nodes: Nodes) where Nodes.Element == KubeNode {
+    package func prune<Nodes: Sequence>(keeping nodes: Nodes) where Nodes.Element == KubeNode {
         table.withLock { table in
             var kept: Set<String> = Set(minimumCapacity: max(table.keptByLastPrune, 16))
             for node in nodes {

@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 
 /// Why a node watch was started again.
-public enum WatchRestartReason: String, Sendable, CaseIterable {
+package enum WatchRestartReason: String, Sendable, CaseIterable {
     /// The stream ended cleanly (the server's `timeoutSeconds`, or it closed the connection between events).
     case timeout
     /// 410 Gone: the resource version left the server's history; the nodes were listed again.
@@ -12,31 +12,31 @@ public enum WatchRestartReason: String, Sendable, CaseIterable {
 }
 
 /// One change to the live nodes, from a watch event.
-public enum LiveNodeChange: Sendable, Equatable {
+package enum LiveNodeChange: Sendable, Equatable {
     case upsert(KubeNode)
     case delete(name: String)
 }
 
 /// Counters and times for metrics and readiness.
-public struct NodeCacheStatistics: Sendable, Equatable {
-    public var synced = false
-    public var liveNodes = 0
-    public var staticNodes = 0
+package struct NodeCacheStatistics: Sendable, Equatable {
+    package var synced = false
+    package var liveNodes = 0
+    package var staticNodes = 0
     /// Last watch event of any type (heartbeats and bookmarks included): proof the watch is alive.
-    public var lastEventAt: Date?
-    public var snapshotBuiltAt: Date
+    package var lastEventAt: Date?
+    package var snapshotBuiltAt: Date
     /// Snapshots built since start: one per change that mattered, none for heartbeats.
-    public var snapshotsBuilt = 0
+    package var snapshotsBuilt = 0
     /// Watch events whose node was unchanged in everything the cache keeps (status heartbeats).
-    public var eventsWithoutChange = 0
-    public var watchRestarts: [WatchRestartReason: Int] = [:]
+    package var eventsWithoutChange = 0
+    package var watchRestarts: [WatchRestartReason: Int] = [:]
 
     /// For `compat_node_watch_restarts_total{reason}`: every reason present, zero included.
-    public var watchRestartsByReason: [String: Int] {
+    package var watchRestartsByReason: [String: Int] {
         Dictionary(uniqueKeysWithValues: WatchRestartReason.allCases.map { ($0.rawValue, watchRestarts[$0] ?? 0) })
     }
 
-    public func snapshotAge(now: Date = Date()) -> TimeInterval {
+    package func snapshotAge(now: Date = Date()) -> TimeInterval {
         max(0, now.timeIntervalSince(snapshotBuiltAt))
     }
 }
@@ -54,11 +54,11 @@ public struct NodeCacheStatistics: Sendable, Equatable {
 /// name and value once rather than once per node. After every write the interner is pruned to the
 /// texts of the nodes still held once it has doubled since the last prune, so node churn cannot grow it
 /// without bound.
-public final class NodeFeatureCache: Sendable {
-    public let skipInstanceTypes: Set<String>
+package final class NodeFeatureCache: Sendable {
+    package let skipInstanceTypes: Set<String>
     /// The shared label texts of the cached nodes; decode nodes with it (``KubeNode/init(apiObject:at:interner:)``,
     /// ``StaticFeatureDirectory/reload(interner:)``) so they arrive interned.
-    public let labelInterner: LabelInterner
+    package let labelInterner: LabelInterner
 
     private struct WriterState {
         var live: [String: KubeNode] = [:]
@@ -77,7 +77,7 @@ public final class NodeFeatureCache: Sendable {
     ///     types are dropped).
     ///   - labelInterner: where node label texts are shared; pruned by the cache.
     ///   - clock: wall clock for statistics; injectable for tests.
-    public init(skipInstanceTypes: Set<String> = [], labelInterner: LabelInterner = LabelInterner(),
+    package init(skipInstanceTypes: Set<String> = [], labelInterner: LabelInterner = LabelInterner(),
                 clock: @escaping @Sendable () -> Date = { Date() }) {
         self.skipInstanceTypes = skipInstanceTypes
         self.labelInterner = labelInterner
@@ -88,11 +88,11 @@ public final class NodeFeatureCache: Sendable {
     }
 
     /// The current snapshot. Never blocks on writers.
-    public var snapshot: NodeFeatureSnapshot {
+    package var snapshot: NodeFeatureSnapshot {
         published.withLock { $0 }
     }
 
-    public var statistics: NodeCacheStatistics {
+    package var statistics: NodeCacheStatistics {
         writer.withLock { $0.statistics }
     }
 
@@ -103,7 +103,7 @@ public final class NodeFeatureCache: Sendable {
     /// A bulk replacement follows the decoding of every node, and builds a snapshot of all of them: both
     /// leave free memory scattered among the blocks kept, which is handed back to the operating system
     /// afterwards (see `HeapTrim`).
-    public func replaceLiveNodes(_ nodes: [KubeNode]) {
+    package func replaceLiveNodes(_ nodes: [KubeNode]) {
         defer { HeapTrim.releaseFreeMemory() }
         writer.withLock { state in
             var incoming: [String: KubeNode] = Dictionary(minimumCapacity: nodes.count)
@@ -130,7 +130,7 @@ public final class NodeFeatureCache: Sendable {
     /// Applies one watch change. Returns whether a new snapshot was published: `false` for a MODIFIED
     /// event that changed nothing the cache keeps (a status heartbeat) or a delete of an unknown node.
     @discardableResult
-    public func apply(_ change: LiveNodeChange) -> Bool {
+    package func apply(_ change: LiveNodeChange) -> Bool {
         writer.withLock { state in
             state.statistics.lastEventAt = clock()
             switch change {
@@ -155,7 +155,7 @@ public final class NodeFeatureCache: Sendable {
     }
 
     /// Notes a watch event that carries no node change (BOOKMARK), for liveness of the watch.
-    public func recordEvent() {
+    package func recordEvent() {
         writer.withLock { state in
             state.statistics.lastEventAt = clock()
             // The event may have been a node that failed to decode after some of its labels were interned.
@@ -163,7 +163,7 @@ public final class NodeFeatureCache: Sendable {
         }
     }
 
-    public func recordWatchRestart(_ reason: WatchRestartReason) {
+    package func recordWatchRestart(_ reason: WatchRestartReason) {
         writer.withLock { $0.statistics.watchRestarts[reason, default: 0] += 1 }
     }
 
@@ -171,7 +171,7 @@ public final class NodeFeatureCache: Sendable {
 
     /// Replaces the static entries, keyed by file name. Like ``replaceLiveNodes(_:)``, hands the memory
     /// freed by decoding the files and building the snapshot back to the operating system afterwards.
-    public func replaceStaticFeatures(_ files: [String: [KubeNode]]) {
+    package func replaceStaticFeatures(_ files: [String: [KubeNode]]) {
         defer { HeapTrim.releaseFreeMemory() }
         writer.withLock { state in
             defer { pruneInternerIfNeeded(state) }

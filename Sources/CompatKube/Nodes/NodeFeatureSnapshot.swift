@@ -10,20 +10,20 @@ import Synchronization
 /// ``commonLabels``, ``isHomogeneous``) are computed on first use, once per snapshot, so a cluster
 /// whose nodes change often does not pay for views nobody reads, and an idle snapshot holds no copy
 /// of them.
-public final class NodeFeatureSnapshot: Sendable {
+package final class NodeFeatureSnapshot: Sendable {
     /// Every live node, then the static entries that survived merging; each group sorted by name.
-    public let nodes: [KubeNode]
+    package let nodes: [KubeNode]
     /// Nodes a workload can be placed on: not cordoned, not control-plane, instance type not skip-listed.
     /// Static entries are candidates: they stand for instance types the autoscaler can add.
-    public let candidates: [KubeNode]
+    package let candidates: [KubeNode]
     /// The initial list from the API server has completed (readiness).
-    public let synced: Bool
+    package let synced: Bool
     /// Increases by one with every snapshot the cache publishes.
-    public let generation: UInt64
+    package let generation: UInt64
     /// When this snapshot was built (wall clock, for the snapshot-age metric).
-    public let builtAt: Date
-    public let liveNodeCount: Int
-    public let staticNodeCount: Int
+    package let builtAt: Date
+    package let liveNodeCount: Int
+    package let staticNodeCount: Int
 
     /// The views derived from ``candidates``, computed on first use.
     private struct Derived: Sendable {
@@ -36,12 +36,12 @@ public final class NodeFeatureSnapshot: Sendable {
 
     /// Labels with this prefix are NFD features; the rest (hostname, zone, node group) differ between
     /// interchangeable nodes.
-    public static let featureLabelPrefix = "feature.node.kubernetes.io/"
+    package static let featureLabelPrefix = "feature.node.kubernetes.io/"
 
     /// Builds a snapshot from live nodes and static entries. A static entry is dropped when a live node
     /// already has its instance type (live nodes describe the real hardware and image); entries whose
     /// instance type is skip-listed are dropped too.
-    public init(live: [KubeNode], staticEntries: [KubeNode], skipInstanceTypes: Set<String>, synced: Bool, generation: UInt64, builtAt: Date) {
+    package init(live: [KubeNode], staticEntries: [KubeNode], skipInstanceTypes: Set<String>, synced: Bool, generation: UInt64, builtAt: Date) {
         let liveSorted = live.sorted { $0.name < $1.name }
         let liveTypes = Set(liveSorted.compactMap(\.instanceType))
         let liveNames = Set(liveSorted.map(\.name))
@@ -67,23 +67,23 @@ public final class NodeFeatureSnapshot: Sendable {
     }
 
     /// The empty, not yet synced snapshot a cache starts with.
-    public static func empty(builtAt: Date = Date()) -> NodeFeatureSnapshot {
+    package static func empty(builtAt: Date = Date()) -> NodeFeatureSnapshot {
         NodeFeatureSnapshot(live: [], staticEntries: [], skipInstanceTypes: [], synced: false, generation: 0, builtAt: builtAt)
     }
 
     /// Candidates grouped by instance type (candidates without an instance-type label are left out).
-    public var candidatesByInstanceType: [String: [KubeNode]] { derivedViews.candidatesByInstanceType }
+    package var candidatesByInstanceType: [String: [KubeNode]] { derivedViews.candidatesByInstanceType }
 
     /// Label pairs that every candidate carries with the same value (empty when there are no candidates).
-    public var commonLabels: [String: String] { derivedViews.commonLabels }
+    package var commonLabels: [String: String] { derivedViews.commonLabels }
 
     /// True when there is at least one candidate and all candidates agree on the instance type and on
     /// every `feature.node.kubernetes.io/` label: any of them will do.
-    public var isHomogeneous: Bool { derivedViews.isHomogeneous }
+    package var isHomogeneous: Bool { derivedViews.isHomogeneous }
 
     /// The node named `name` (the first such when several share it), found by binary search in the
     /// live group, then in the static group, since each is sorted by name.
-    public func node(named name: String) -> KubeNode? {
+    package func node(named name: String) -> KubeNode? {
         for group in [0..<liveNodeCount, liveNodeCount..<nodes.count] {
             var low = group.lowerBound
             var high = group.upperBound

@@ -8,7 +8,7 @@ import Synchronization
 /// The format is a ConfigMap key holding a JSON array of node label maps, as exported from running
 /// nodes (`kubectl get nodes -o json | jq '[.items[].metadata.labels]'`). Each entry becomes a
 /// ``KubeNode`` with source ``KubeNode/Source/staticFeatures(file:)`` named `static/<file>/<index>`.
-public enum StaticNodeFeatures {
+package enum StaticNodeFeatures {
     /// Decodes one file. Every entry must be an object of string labels with an instance-type label,
     /// since an entry stands for an instance type.
     ///
@@ -18,7 +18,7 @@ public enum StaticNodeFeatures {
     /// is not scattered among the freed remains of a document many times their size. A file that is not
     /// a well-formed array of valid entries is decoded as a whole instead, so errors are exactly those of
     /// the whole-document decoder.
-    public static func parse<Bytes: Collection>(_ bytes: Bytes, fileName: String, interner: LabelInterner? = nil)
+    package static func parse<Bytes: Collection>(_ bytes: Bytes, fileName: String, interner: LabelInterner? = nil)
         throws(ArtifactDecodingError) -> [KubeNode]
     where Bytes.Element == UInt8 {
         let interner = interner ?? LabelInterner()
@@ -68,16 +68,8 @@ public enum StaticNodeFeatures {
     private static func entry(_ element: JSONValue, at path: FieldPath, fileName: String, index: Int, interner: LabelInterner)
         throws(ArtifactDecodingError) -> KubeNode
     {
-        guard case .object(let object) = element else {
-            throw ArtifactDecodingError(path: path, problem: "expected an object of node labels, found \(element.typeName)")
-        }
-        let members = object.members
-        var pairs: [(key: String, value: String)] = []
-        pairs.reserveCapacity(members.count)
-        for (key, value) in members {
-            pairs.append((key, try StrictObject.string(value, at: path.appending(key))))
-        }
-        let node = KubeNode(name: "static/\(fileName)/\(index)", labels: interner.internLabels(pairs), source: .staticFeatures(file: fileName))
+        let labels = try NodeLabels.labelValues(element, at: path)
+        let node = KubeNode(name: "static/\(fileName)/\(index)", labels: interner.internLabels(labels), source: .staticFeatures(file: fileName))
         guard node.instanceType != nil else {
             throw ArtifactDecodingError(
                 path: path,
@@ -150,8 +142,8 @@ enum TopLevelArray {
 ///
 /// A file that stops parsing keeps its last good entries (and the error is reported), so a bad edit
 /// does not make instance types vanish from admission decisions. Reloads are serialised.
-public final class StaticFeatureDirectory: Sendable {
-    public let path: String
+package final class StaticFeatureDirectory: Sendable {
+    package let path: String
 
     private struct State {
         var loadedOnce = false
@@ -162,25 +154,25 @@ public final class StaticFeatureDirectory: Sendable {
 
     private let state = Mutex(State())
 
-    public init(path: String) {
+    package init(path: String) {
         self.path = path
     }
 
     /// The result of a reload: entries by file and the files that failed to parse (file → message).
-    public struct Contents: Sendable, Equatable {
-        public var entriesByFile: [String: [KubeNode]]
-        public var errorsByFile: [String: String]
+    package struct Contents: Sendable, Equatable {
+        package var entriesByFile: [String: [KubeNode]]
+        package var errorsByFile: [String: String]
     }
 
     /// Reads files whose size, modification time or inode changed since the last call (all of them
     /// the first time). Returns `nil` when nothing changed. A missing directory means no static entries.
-    public func reload() -> Contents? {
+    package func reload() -> Contents? {
         reload(interner: LabelInterner())
     }
 
     /// ``reload()`` with labels interned by `interner`, typically the ``NodeFeatureCache/labelInterner``
     /// of the cache the entries go to, so they share their strings with the cache's other nodes.
-    public func reload(interner: LabelInterner) -> Contents? {
+    package func reload(interner: LabelInterner) -> Contents? {
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [])
             .filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }
         var current: [String: FileSignature] = [:]
@@ -236,14 +228,14 @@ public final class StaticFeatureDirectory: Sendable {
 }
 
 /// Polls a ``StaticFeatureDirectory`` on its own thread and feeds changes into a ``NodeFeatureCache``.
-public final class StaticFeaturePoller: Sendable {
+package final class StaticFeaturePoller: Sendable {
     private let directory: StaticFeatureDirectory
     private let cache: NodeFeatureCache
     private let interval: Duration
     private let logger: Logger
     private let thread = WorkerThread(name: "compat-static-features")
 
-    public init(directory: StaticFeatureDirectory, cache: NodeFeatureCache, interval: Duration = .seconds(10), logger: Logger) {
+    package init(directory: StaticFeatureDirectory, cache: NodeFeatureCache, interval: Duration = .seconds(10), logger: Logger) {
         self.directory = directory
         self.cache = cache
         self.interval = interval
@@ -251,7 +243,7 @@ public final class StaticFeaturePoller: Sendable {
     }
 
     /// Loads the directory now (so the first snapshot already has static entries), then polls.
-    public func start() {
+    package func start() {
         reloadNow()
         thread.start { [self] thread in
             while thread.pause(for: interval) {
@@ -262,7 +254,7 @@ public final class StaticFeaturePoller: Sendable {
 
     /// Reloads once, on the caller's thread; returns whether anything changed.
     @discardableResult
-    public func reloadNow() -> Bool {
+    package func reloadNow() -> Bool {
         guard let contents = directory.reload(interner: cache.labelInterner) else { return false }
         for (file, problem) in contents.errorsByFile.sorted(by: { $0.key < $1.key }) {
             logger.error("static node features file is invalid; keeping its previous entries", metadata: [
@@ -278,7 +270,7 @@ public final class StaticFeaturePoller: Sendable {
         return true
     }
 
-    public func stop() {
+    package func stop() {
         thread.requestStop()
         thread.waitUntilFinished(timeout: .seconds(5))
     }

@@ -1,3 +1,4 @@
+import CompatCore
 import Foundation
 import Synchronization
 
@@ -37,7 +38,7 @@ final class WorkerThread: Sendable {
     /// Waits up to `duration`; returns `false` when a stop was requested (before or during the wait).
     @discardableResult
     func pause(for duration: Duration) -> Bool {
-        let deadline = Date().addingTimeInterval(duration.seconds)
+        let deadline = Date().addingTimeInterval(duration.inSeconds)
         condition.lock()
         defer { condition.unlock() }
         while !isStopRequested {
@@ -58,7 +59,7 @@ final class WorkerThread: Sendable {
     @discardableResult
     func waitUntilFinished(timeout: Duration) -> Bool {
         guard started.load(ordering: .acquiring) else { return true }
-        let deadline = Date().addingTimeInterval(timeout.seconds)
+        let deadline = Date().addingTimeInterval(timeout.inSeconds)
         condition.lock()
         defer { condition.unlock() }
         while !isFinished {
@@ -68,9 +69,3 @@ final class WorkerThread: Sendable {
     }
 }
 
-extension Duration {
-    /// The duration in seconds as a `Double` (for Foundation and libcurl APIs).
-    var seconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
-    }
-}

@@ -5,10 +5,10 @@
 /// of a document (or of a multi-byte character), and another may carry several. The splitter tracks
 /// nesting depth and string state byte by byte, so it needs no newlines at all and never parses a
 /// partial document.
-public struct JSONDocumentStream: Sendable {
+package struct JSONDocumentStream: Sendable {
     /// Largest single document accepted. A node object with many images is ~50 KB; anything past this
     /// bound is a broken stream, and buffering it would only grow memory.
-    public let maximumDocumentBytes: Int
+    package let maximumDocumentBytes: Int
 
     private var buffer: [UInt8] = []
     /// Index in `buffer` where scanning resumes.
@@ -18,15 +18,15 @@ public struct JSONDocumentStream: Sendable {
     private var depth = 0
     private var strings = JSONStringTracker()
 
-    public init(maximumDocumentBytes: Int = 16 << 20) {
+    package init(maximumDocumentBytes: Int = 16 << 20) {
         self.maximumDocumentBytes = maximumDocumentBytes
     }
 
     /// True when bytes of an unfinished document are buffered: a stream that ends now ended mid-document.
-    public var hasPartialDocument: Bool { documentStart != nil }
+    package var hasPartialDocument: Bool { documentStart != nil }
 
     /// Adds received bytes and returns the documents they complete, in order.
-    public mutating func append<Bytes: Collection>(_ bytes: Bytes) throws(JSONDocumentStreamError) -> [[UInt8]]
+    package mutating func append<Bytes: Collection>(_ bytes: Bytes) throws(JSONDocumentStreamError) -> [[UInt8]]
     where Bytes.Element == UInt8 {
         buffer.append(contentsOf: bytes)
         var documents: [[UInt8]] = []
@@ -79,7 +79,7 @@ public struct JSONDocumentStream: Sendable {
 }
 
 /// A watch stream that is not a sequence of JSON documents.
-public struct JSONDocumentStreamError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var problem: String
-    public var description: String { "malformed watch stream: \(problem)" }
+package struct JSONDocumentStreamError: Error, Sendable, Equatable, CustomStringConvertible {
+    package var problem: String
+    package var description: String { "malformed watch stream: \(problem)" }
 }

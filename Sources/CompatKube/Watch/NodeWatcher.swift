@@ -5,17 +5,17 @@ import Logging
 import Synchronization
 
 /// Tuning of the node list/watch loop. The defaults are client-go's reflector choices.
-public struct NodeWatchOptions: Sendable {
+package struct NodeWatchOptions: Sendable {
     /// `limit` of each list page.
-    public var pageSize: Int
+    package var pageSize: Int
     /// `timeoutSeconds` of each watch is drawn from this range, so replicas do not restart in step.
-    public var watchTimeoutSeconds: ClosedRange<Int>
-    public var backoff: RetryBackoff
+    package var watchTimeoutSeconds: ClosedRange<Int>
+    package var backoff: RetryBackoff
     /// A watch that ends cleanly sooner than this without delivering an event counts as a failure
     /// (a server or proxy that closes at once would otherwise make the loop spin).
-    public var minimumHealthyStream: Duration
+    package var minimumHealthyStream: Duration
 
-    public init(pageSize: Int = 500, watchTimeoutSeconds: ClosedRange<Int> = 300...600, backoff: RetryBackoff = RetryBackoff(),
+    package init(pageSize: Int = 500, watchTimeoutSeconds: ClosedRange<Int> = 300...600, backoff: RetryBackoff = RetryBackoff(),
                 minimumHealthyStream: Duration = .seconds(1)) {
         self.pageSize = pageSize
         self.watchTimeoutSeconds = watchTimeoutSeconds
@@ -36,42 +36,42 @@ public struct NodeWatchOptions: Sendable {
 ///   see an empty cluster in between.
 /// - Any other end (server timeout, EOF, reset, HTTP error) watches again from the last resource
 ///   version seen, without listing, after a backoff when the end was a failure.
-public final class NodeWatcher: Sendable {
-    public let client: KubeClient
-    public let cache: NodeFeatureCache
-    public let options: NodeWatchOptions
+package final class NodeWatcher: Sendable {
+    package let client: KubeClient
+    package let cache: NodeFeatureCache
+    package let options: NodeWatchOptions
     private let logger: Logger
     private let thread = WorkerThread(name: "compat-node-watch")
     private let cancellation = CancellationFlag()
     private let progress = Mutex(Progress())
 
     /// What the loop has done, for diagnostics and tests.
-    public struct Progress: Sendable, Equatable {
+    package struct Progress: Sendable, Equatable {
         /// The resume point: the last resource version from a list, an event or a bookmark.
-        public var resourceVersion: String?
-        public var lists = 0
-        public var watches = 0
+        package var resourceVersion: String?
+        package var lists = 0
+        package var watches = 0
     }
 
-    public init(client: KubeClient, cache: NodeFeatureCache, options: NodeWatchOptions = NodeWatchOptions(), logger: Logger) {
+    package init(client: KubeClient, cache: NodeFeatureCache, options: NodeWatchOptions = NodeWatchOptions(), logger: Logger) {
         self.client = client
         self.cache = cache
         self.options = options
         self.logger = logger
     }
 
-    public var currentProgress: Progress { progress.withLock { $0 } }
+    package var currentProgress: Progress { progress.withLock { $0 } }
 
     /// Starts the loop on its own thread. Returns at once; ``NodeFeatureSnapshot/synced`` turns true
     /// after the first complete list.
-    public func start() {
+    package func start() {
         thread.start { [self] thread in run(thread) }
     }
 
     /// Ends the loop: wakes a backoff wait, aborts an open watch, and waits up to `timeout` for the
     /// thread to finish. Returns whether it finished.
     @discardableResult
-    public func stop(timeout: Duration = .seconds(5)) -> Bool {
+    package func stop(timeout: Duration = .seconds(5)) -> Bool {
         thread.requestStop()
         cancellation.cancel()
         return thread.waitUntilFinished(timeout: timeout)

@@ -4,14 +4,14 @@
 ///
 /// Jitter spreads the reconnects of many replicas after an API server restart; the reset keeps one
 /// blip after hours of health from costing a 30 s gap.
-public struct RetryBackoff: Sendable, Equatable {
-    public var initialDelay: Duration
-    public var maximumDelay: Duration
-    public var resetAfter: Duration
+package struct RetryBackoff: Sendable, Equatable {
+    package var initialDelay: Duration
+    package var maximumDelay: Duration
+    package var resetAfter: Duration
     /// Failures since the last healthy period.
-    public private(set) var consecutiveFailures = 0
+    package private(set) var consecutiveFailures = 0
 
-    public init(initialDelay: Duration = .milliseconds(800), maximumDelay: Duration = .seconds(30), resetAfter: Duration = .seconds(120)) {
+    package init(initialDelay: Duration = .milliseconds(800), maximumDelay: Duration = .seconds(30), resetAfter: Duration = .seconds(120)) {
         self.initialDelay = initialDelay
         self.maximumDelay = maximumDelay
         self.resetAfter = resetAfter
@@ -19,7 +19,7 @@ public struct RetryBackoff: Sendable, Equatable {
 
     /// The wait before the next attempt, after an attempt that stayed healthy (connected and streaming)
     /// for `healthyFor`. The delay is the exponential base times a factor in [1, 2), capped at the maximum.
-    public mutating func nextDelay<Random: RandomNumberGenerator>(healthyFor: Duration, using random: inout Random) -> Duration {
+    package mutating func nextDelay<Random: RandomNumberGenerator>(healthyFor: Duration, using random: inout Random) -> Duration {
         if healthyFor >= resetAfter { consecutiveFailures = 0 }
         var base = initialDelay
         var doublings = consecutiveFailures
@@ -33,7 +33,7 @@ public struct RetryBackoff: Sendable, Equatable {
     }
 
     /// Forgets past failures (after a stream that stayed healthy for `resetAfter`).
-    public mutating func reset() {
+    package mutating func reset() {
         consecutiveFailures = 0
     }
 }

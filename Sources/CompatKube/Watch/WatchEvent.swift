@@ -1,8 +1,8 @@
 import CompatCore
 
 /// One document of a watch stream: `{"type": "...", "object": {...}}`.
-public struct WatchEvent: Sendable, Equatable {
-    public enum EventType: String, Sendable, CaseIterable {
+package struct WatchEvent: Sendable, Equatable {
+    package enum EventType: String, Sendable, CaseIterable {
         case added = "ADDED"
         case modified = "MODIFIED"
         case deleted = "DELETED"
@@ -12,15 +12,15 @@ public struct WatchEvent: Sendable, Equatable {
         case error = "ERROR"
     }
 
-    public var type: EventType
-    public var object: JSONValue
+    package var type: EventType
+    package var object: JSONValue
 
-    public init(type: EventType, object: JSONValue) {
+    package init(type: EventType, object: JSONValue) {
         self.type = type
         self.object = object
     }
 
-    public init(document: JSONValue) throws(ArtifactDecodingError) {
+    package init(document: JSONValue) throws(ArtifactDecodingError) {
         var event = try StrictObject(document, at: FieldPath())
         let typeText = try event.string("type")
         guard let type = EventType(rawValue: typeText) else {
@@ -33,19 +33,19 @@ public struct WatchEvent: Sendable, Equatable {
     }
 
     /// The `metadata.resourceVersion` of the event's object, if it has one (ERROR events do not).
-    public var resourceVersion: String? { ResourceVersion.of(object) }
+    package var resourceVersion: String? { ResourceVersion.of(object) }
 }
 
 /// Turns the bytes of a watch response into events, in order, whatever the chunking.
-public struct WatchEventDecoder: Sendable {
+package struct WatchEventDecoder: Sendable {
     private var documents = JSONDocumentStream()
     private let parser = JSONParser()
 
-    public init() {}
+    package init() {}
 
-    public var hasPartialEvent: Bool { documents.hasPartialDocument }
+    package var hasPartialEvent: Bool { documents.hasPartialDocument }
 
-    public mutating func append<Bytes: Collection>(_ bytes: Bytes) throws(WatchStreamError) -> [WatchEvent] where Bytes.Element == UInt8 {
+    package mutating func append<Bytes: Collection>(_ bytes: Bytes) throws(WatchStreamError) -> [WatchEvent] where Bytes.Element == UInt8 {
         let complete: [[UInt8]]
         do {
             complete = try documents.append(bytes)
@@ -72,6 +72,6 @@ public struct WatchEventDecoder: Sendable {
 }
 
 /// A watch stream whose bytes are not watch events.
-public struct WatchStreamError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var description: String
+package struct WatchStreamError: Error, Sendable, Equatable, CustomStringConvertible {
+    package var description: String
 }

@@ -57,7 +57,7 @@ public struct ModelExperiment {
         }
         return AdmittedHPCGJob(
             strategy: strategy, iteration: iteration, object: result.object, image: image, instance: instance,
-            selectionLatencyMilliseconds: latency.milliseconds
+            selectionLatencyMilliseconds: latency.inSeconds * 1000
         )
     }
 

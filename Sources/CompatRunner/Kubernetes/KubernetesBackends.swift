@@ -26,13 +26,13 @@ public struct KubernetesTimeouts: Sendable {
 
 /// The backends that run admitted jobs on a real cluster through its API server.
 public struct KubernetesBackends: KubernetesBackendFactory {
-    public let client: KubeClient
+    package let client: KubeClient
     /// The namespace every MiniCluster and Pod is created in (overriding the template's).
     public let namespace: String
     public let timeouts: KubernetesTimeouts
     let logger: Logger
 
-    public init(client: KubeClient, namespace: String, timeouts: KubernetesTimeouts = KubernetesTimeouts(), logger: Logger) {
+    package init(client: KubeClient, namespace: String, timeouts: KubernetesTimeouts = KubernetesTimeouts(), logger: Logger) {
         self.client = client
         self.namespace = namespace
         self.timeouts = timeouts
@@ -93,7 +93,7 @@ struct KubernetesRunSupport {
         while true {
             if let value = try poll() { return value }
             guard ContinuousClock.now + timeouts.pollInterval < deadline else { return nil }
-            Thread.sleep(forTimeInterval: timeouts.pollInterval.seconds)
+            Thread.sleep(forTimeInterval: timeouts.pollInterval.inSeconds)
         }
     }
 
@@ -102,7 +102,7 @@ struct KubernetesRunSupport {
     func followLog(pod: String, container: String?, limit: Duration) throws(KubeAPIError) -> (text: String, timedOut: Bool) {
         let cancellation = CancellationFlag()
         let timer = DispatchWorkItem { cancellation.cancel() }
-        DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(limit.seconds * 1e9)), execute: timer)
+        DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(limit.inSeconds * 1e9)), execute: timer)
         defer { timer.cancel() }
         var text = ""
         try client.streamLog(namespace: namespace, pod: pod, container: container, follow: true, cancellation: cancellation) { line in

@@ -15,7 +15,7 @@ import Logging
 public struct KubernetesHPCGBackend: HPCGBackend {
     private let support: KubernetesRunSupport
 
-    public init(client: KubeClient, namespace: String, timeouts: KubernetesTimeouts, logger: Logger) {
+    package init(client: KubeClient, namespace: String, timeouts: KubernetesTimeouts, logger: Logger) {
         support = KubernetesRunSupport(client: client, namespace: namespace, timeouts: timeouts, logger: logger)
     }
 

@@ -24,7 +24,7 @@ public final class KubernetesLAMMPSBackend: LAMMPSBackend, LAMMPSRunLogSource {
     /// Annotation of an indexed Job's pods; the Flux Operator's lead broker is index 0.
     static let completionIndexAnnotation = "batch.kubernetes.io/job-completion-index"
 
-    public init(client: KubeClient, namespace: String, timeouts: KubernetesTimeouts, logger: Logger) {
+    package init(client: KubeClient, namespace: String, timeouts: KubernetesTimeouts, logger: Logger) {
         support = KubernetesRunSupport(client: client, namespace: namespace, timeouts: timeouts, logger: logger)
     }
 

@@ -119,7 +119,7 @@ public struct LAMMPSExperiment {
         return AdmittedLAMMPSJob(
             mode: mode, iteration: iteration, object: object, image: image, view: view, executable: executable,
             environmentScriptSourced: sourced,
-            selectionLatencyMilliseconds: latency.milliseconds, viewDraws: draws
+            selectionLatencyMilliseconds: latency.inSeconds * 1000, viewDraws: draws
         )
     }
 }

@@ -7,12 +7,38 @@ import Logging
 
 /// Which webhook the runner sends its AdmissionReviews to.
 public enum WebhookEndpoint: Sendable {
-    /// Start the webhook in this process on 127.0.0.1, with fresh certificates and the cluster's nodes
-    /// as static node features; stopped after each experiment.
-    case embedded
+    /// Start a webhook in this process for each experiment (`compat-run` passes CompatWebhook's
+    /// `EmbeddedWebhook`), with the cluster's nodes as static node features; stopped after it.
+    case embedded(EmbeddedWebhookLauncher)
     /// A running webhook: its mutate URL and the CA (PEM file) that signed its serving certificate.
     case external(url: String, caFile: String)
 }
+
+/// What an embedded webhook is started with for one experiment: the simulated cluster's nodes (label
+/// maps with an instance-type label each), the views, and the instance types never to choose. Artifact
+/// roots and models are the session's ``RunnerPaths``.
+public struct EmbeddedWebhookRequest: Sendable {
+    public var paths: RunnerPaths
+    public var nodes: [[String: String]]
+    public var fluxViews: FluxViewCatalog
+    public var skipInstanceTypes: Set<String>
+}
+
+/// A webhook started for one experiment: where it listens, the CA to trust, and how to stop it.
+public struct LaunchedWebhook: Sendable {
+    public var url: String
+    public var caPEM: String
+    public var stop: @Sendable () -> Void
+
+    public init(url: String, caPEM: String, stop: @escaping @Sendable () -> Void) {
+        self.url = url
+        self.caPEM = caPEM
+        self.stop = stop
+    }
+}
+
+/// Starts a webhook in this process. The runner does not link the webhook; its executable does.
+public typealias EmbeddedWebhookLauncher = @Sendable (EmbeddedWebhookRequest, Logger) throws -> LaunchedWebhook
 
 /// Where admitted jobs run.
 public enum ExperimentBackend {
@@ -45,7 +71,7 @@ public struct SessionOptions {
     /// far (how SIGINT and SIGTERM end a run without losing it).
     public var shouldStop: @Sendable () -> Bool = { false }
 
-    public init(seed: UInt64, paths: RunnerPaths, webhook: WebhookEndpoint = .embedded, backend: ExperimentBackend = .simulated, logger: Logger) {
+    public init(seed: UInt64, paths: RunnerPaths, webhook: WebhookEndpoint, backend: ExperimentBackend = .simulated, logger: Logger) {
         self.seed = seed
         self.paths = paths
         self.webhook = webhook
@@ -172,7 +198,7 @@ public final class ExperimentSession {
         let started = ContinuousClock.now
         var record = try body()
         record.batch = run.batch
-        record.timing = RunTiming(startedAt: Timestamps.iso8601(startedAt), seconds: (ContinuousClock.now - started).seconds)
+        record.timing = RunTiming(startedAt: Timestamps.iso8601(startedAt), seconds: (ContinuousClock.now - started).inSeconds)
         return record
     }
 
@@ -268,15 +294,12 @@ public final class ExperimentSession {
         switch options.webhook {
         case .external(let url, let caFile):
             return (HTTPSWebhookTransport(url: url, trust: .caFile(caFile), logger: options.logger), {})
-        case .embedded:
-            let webhook = try EmbeddedWebhook(
-                .init(
-                    nodes: nodes, fileArtifactRoots: [options.paths.artifacts, options.paths.models],
-                    modelsDirectory: options.paths.models, fluxViews: views, skipInstanceTypes: skipInstanceTypes
-                ),
-                logger: options.logger
+        case .embedded(let launch):
+            let webhook = try launch(
+                EmbeddedWebhookRequest(paths: options.paths, nodes: nodes, fluxViews: views, skipInstanceTypes: skipInstanceTypes),
+                options.logger
             )
-            return (webhook.transport(logger: options.logger), { webhook.stop() })
+            return (HTTPSWebhookTransport(url: webhook.url, trust: .caPEM(webhook.caPEM), logger: options.logger), webhook.stop)
         }
     }
 

@@ -1,8 +1,9 @@
+import CompatArtifacts
 import CompatCore
 import CompatModels
+import CompatSelection
 import CompatSimulation
 import CompatTransport
-import CompatWebhook
 import Foundation
 
 /// Why the runner's inputs could not be loaded; names the file and the flag that points elsewhere.
@@ -63,7 +64,7 @@ public struct RunnerPaths: Sendable {
         _ = try read(catalogFolder + "/manifests.yaml", "the LAMMPS catalog", flag: "--artifacts DIR")
         let resolver = ArtifactResolver(registry: nil, fileRoots: FileArtifactRoots([artifacts]))
         do {
-            guard case .catalog(let catalog) = try resolver.resolve("file://" + catalogFolder, deadline: .now + .seconds(10)) else {
+            guard case .catalog(let catalog) = try resolver.resolve("file://" + catalogFolder, deadline: .now + .seconds(10)).artifact else {
                 throw RunnerInputError("\(catalogFolder) is not an image catalog (manifests.yaml with compspec artifacts)")
             }
             return catalog
@@ -95,25 +96,14 @@ public struct RunnerPaths: Sendable {
         }
     }
 
-    /// Node label maps (a JSON array of objects of strings), as `kubectl get nodes` exports them.
+    /// Node label maps (a JSON array of label maps or Node objects), as `kubectl get nodes` exports them.
     public func loadNodeFeatures() throws -> [[String: String]] {
         let bytes = try read(nodeFeatures, "the node features", flag: "--node-features FILE")
-        guard case .array(let items)? = try? JSONParser().parse(bytes) else {
-            throw RunnerInputError("\(nodeFeatures) is not a JSON array of node label objects")
+        do {
+            return try NodeLabels.decodeList(from: DocumentDecoder.decode(bytes))
+        } catch {
+            throw RunnerInputError("\(nodeFeatures): \(error)")
         }
-        var nodes: [[String: String]] = []
-        for (index, item) in items.enumerated() {
-            guard let object = item.objectValue else { throw RunnerInputError("\(nodeFeatures): entry \(index) is not an object") }
-            var labels: [String: String] = [:]
-            for key in object.keys {
-                guard let value = object[key]?.stringValue else {
-                    throw RunnerInputError("\(nodeFeatures): entry \(index) label \(key) is not a string")
-                }
-                labels[key] = value
-            }
-            nodes.append(labels)
-        }
-        return nodes
     }
 }
 

@@ -1,3 +1,4 @@
+import CompatCore
 import Foundation
 import Logging
 import Synchronization
@@ -173,7 +174,7 @@ private final class ConditionBox: @unchecked Sendable {
 
     /// Sleeps for `duration`; false when stopped meanwhile.
     func sleep(for duration: Duration) -> Bool {
-        let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        let seconds = duration.inSeconds
         let deadline = Date(timeIntervalSinceNow: seconds)
         condition.lock()
         defer { condition.unlock() }

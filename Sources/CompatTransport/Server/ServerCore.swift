@@ -1,3 +1,4 @@
+import CompatCore
 import CMHDSupport
 import CMicroHTTPD
 import Foundation
@@ -256,7 +257,7 @@ final class ResponseStreamChannel: @unchecked Sendable {
     }
 
     func waitWhileOpen(for duration: Duration) -> Bool {
-        let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        let seconds = duration.inSeconds
         let deadline = Date(timeIntervalSinceNow: seconds)
         condition.lock()
         defer { condition.unlock() }

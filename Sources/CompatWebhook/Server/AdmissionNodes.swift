@@ -5,15 +5,15 @@ import Synchronization
 /// The node cache's current snapshot as the admission controller reads it: live nodes and static
 /// feature entries, minus skip-listed instance types. Converted once per snapshot generation, so an
 /// admission only copies a reference, and what admissions derive from a snapshot lives as long as it.
-public final class AdmissionNodes: Sendable {
-    public let cache: NodeFeatureCache
+package final class AdmissionNodes: Sendable {
+    package let cache: NodeFeatureCache
     private let converted = Mutex<(generation: UInt64, nodes: ClusterNodeSet)?>(nil)
 
-    public init(cache: NodeFeatureCache) {
+    package init(cache: NodeFeatureCache) {
         self.cache = cache
     }
 
-    public func current() -> ClusterNodeSet {
+    package func current() -> ClusterNodeSet {
         let snapshot = cache.snapshot
         if let cached = converted.withLock({ $0 }), cached.generation == snapshot.generation { return cached.nodes }
         let nodes = ClusterNodeSet(snapshot.nodes

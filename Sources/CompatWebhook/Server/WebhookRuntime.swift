@@ -1,7 +1,9 @@
 import CompatAdmission
+import CompatArtifacts
 import CompatCore
 import CompatKube
 import CompatRegistry
+import CompatSelection
 import CompatTransport
 import Foundation
 import Logging
@@ -17,13 +19,23 @@ public struct WebhookSettings: Sendable {
         case kubernetes(kubeconfig: String?, context: String?)
     }
 
+    /// Where the serving certificate comes from.
+    public enum ServingCertificate: Sendable {
+        /// PEM files, checked every ``certificatePollInterval`` and reloaded when they change (rotation).
+        case files(certificate: String, privateKey: String)
+        /// PEM text held in memory, never reloaded: the embedded webhook's certificate for one run.
+        case inMemory(certificatePEM: String, privateKeyPEM: String)
+    }
+
     public var server: WebhookServer.Configuration
-    public var certificatePath: String
-    public var privateKeyPath: String
+    public var certificate: ServingCertificate
     /// How often the certificate files are checked for a rotation.
     public var certificatePollInterval: Duration = .seconds(10)
     public var nodeSource: NodeSource = .kubernetes(kubeconfig: nil, context: nil)
     public var nodeFeaturesDirectory: String?
+    /// Static node features given in memory (label maps, each with an instance-type label), beside
+    /// those of ``nodeFeaturesDirectory``.
+    public var staticNodes: [[String: String]] = []
     public var staticFeaturesPollInterval: Duration = .seconds(10)
     public var skipInstanceTypes: Set<String> = []
     /// Registries (or `registry/repository` prefixes) artifacts may come from; `nil` allows any.
@@ -41,10 +53,13 @@ public struct WebhookSettings: Sendable {
     public var modelsDirectory: String = WebhookSettings.defaultModelsDirectory
     public var defaultMode: SelectionMode = .descriptiveBasic
 
-    public init(certificatePath: String, privateKeyPath: String, server: WebhookServer.Configuration = WebhookServer.Configuration()) {
-        self.certificatePath = certificatePath
-        self.privateKeyPath = privateKeyPath
+    public init(certificate: ServingCertificate, server: WebhookServer.Configuration = WebhookServer.Configuration()) {
+        self.certificate = certificate
         self.server = server
+    }
+
+    public init(certificatePath: String, privateKeyPath: String, server: WebhookServer.Configuration = WebhookServer.Configuration()) {
+        self.init(certificate: .files(certificate: certificatePath, privateKey: privateKeyPath), server: server)
     }
 }
 
@@ -53,10 +68,6 @@ extension WebhookSettings {
     public static let defaultFluxViewsPath = "/usr/share/compat/flux-views.yaml"
     /// Where the container image keeps the performance models (`models/`).
     public static let defaultModelsDirectory = "/usr/share/compat/models"
-
-    public static var selectionModeNames: [String] { SelectionMode.allCases.map(\.rawValue) }
-
-    public static func selectionMode(named name: String) -> SelectionMode? { SelectionMode(rawValue: name) }
 
     /// The view catalog at `path`. The default path may be missing (MiniCluster choices that need a view
     /// are then denied, saying so); any other path must be readable and valid.
@@ -87,26 +98,52 @@ public struct WebhookStartError: Error, Sendable, CustomStringConvertible {
 public final class WebhookRuntime: Sendable {
     public let server: WebhookServer
     public let metrics: WebhookMetrics
-    public let nodeCache: NodeFeatureCache
-    public let certificates: CertificateReloader
+    package let nodeCache: NodeFeatureCache
+    /// `nil` for an in-memory certificate, which is never reloaded.
+    public let certificates: CertificateReloader?
     let watcher: NodeWatcher?
     let poller: StaticFeaturePoller?
     let logger: Logger
 
     /// Starts every part and returns once the server listens (readiness follows the node cache).
     public static func start(_ settings: WebhookSettings, logger: Logger) throws(WebhookStartError) -> WebhookRuntime {
-        let certificates: CertificateReloader
-        do {
-            certificates = try CertificateReloader(
-                certificatePath: settings.certificatePath, privateKeyPath: settings.privateKeyPath,
-                pollInterval: settings.certificatePollInterval, logger: logger
-            )
-        } catch {
-            throw WebhookStartError("serving certificate \(settings.certificatePath) / key \(settings.privateKeyPath): \(error)")
+        let certificates: CertificateReloader?
+        let store: TLSCertificateStore
+        switch settings.certificate {
+        case .files(let certificatePath, let privateKeyPath):
+            do {
+                let reloader = try CertificateReloader(
+                    certificatePath: certificatePath, privateKeyPath: privateKeyPath, pollInterval: settings.certificatePollInterval, logger: logger
+                )
+                certificates = reloader
+                store = reloader.store
+            } catch {
+                throw WebhookStartError("serving certificate \(certificatePath) / key \(privateKeyPath): \(error)")
+            }
+        case .inMemory(let certificatePEM, let privateKeyPEM):
+            certificates = nil
+            do {
+                store = try TLSCertificateStore(certificatePEM: certificatePEM, privateKeyPEM: privateKeyPEM)
+            } catch {
+                throw WebhookStartError("in-memory serving certificate: \(error)")
+            }
         }
 
         let metrics = WebhookMetrics()
         let cache = NodeFeatureCache(skipInstanceTypes: settings.skipInstanceTypes)
+        if !settings.staticNodes.isEmpty {
+            if let unnamed = settings.staticNodes.firstIndex(where: { labels in !KubeNode.instanceTypeLabels.contains { labels[$0] != nil } }) {
+                throw WebhookStartError(
+                    "static node \(unnamed) has no \(KubeNode.instanceTypeLabels[0]) label; each static entry must name the instance type it stands for"
+                )
+            }
+            cache.replaceStaticFeatures([Self.inMemoryFeatures: settings.staticNodes.enumerated().map { index, labels in
+                KubeNode(
+                    name: "static/\(Self.inMemoryFeatures)/\(index)", labels: cache.labelInterner.internLabels(labels),
+                    source: .staticFeatures(file: Self.inMemoryFeatures)
+                )
+            }])
+        }
         let poller = settings.nodeFeaturesDirectory.map {
             StaticFeaturePoller(directory: StaticFeatureDirectory(path: $0), cache: cache, interval: settings.staticFeaturesPollInterval, logger: logger)
         }
@@ -146,15 +183,14 @@ public final class WebhookRuntime: Sendable {
             client: client, configuration: .init(tagTTL: settings.artifactTagTTL, acceptedLayerTypes: RegistryArtifactSource.acceptedLayerTypes),
             logger: logger
         )
-        let registry = RegistryArtifactSource(cache: artifactCache, fetchTimeout: settings.registryTimeout, metrics: metrics, logger: logger)
-        let resolver = ArtifactResolver(registry: registry, fileRoots: FileArtifactRoots(settings.fileArtifactRoots))
+        let registry = RegistryArtifactSource(cache: artifactCache, fetchTimeout: settings.registryTimeout, observer: metrics, logger: logger)
         let engine = SelectionEngine(
-            resolver: resolver, views: settings.fluxViews, models: ModelLibrary(directory: settings.modelsDirectory), defaultMode: settings.defaultMode
+            artifacts: ArtifactResolver(registry: registry, fileRoots: FileArtifactRoots(settings.fileArtifactRoots)),
+            models: ModelLibrary(directory: settings.modelsDirectory), views: settings.fluxViews, defaultMode: settings.defaultMode
         )
         let nodes = AdmissionNodes(cache: cache)
         let service = AdmissionService(engine: engine, nodes: { nodes.current() }, metrics: metrics, logger: logger)
 
-        let store = certificates.store
         let readiness = [
             WebhookServer.ReadinessCheck(name: "certificate") {
                 let certificate = store.certificate
@@ -174,7 +210,7 @@ public final class WebhookRuntime: Sendable {
         poller?.start()
         if watcher == nil { cache.replaceLiveNodes([]) }
         watcher?.start()
-        certificates.start()
+        certificates?.start()
         let server: WebhookServer
         do {
             server = try WebhookServer(
@@ -182,7 +218,7 @@ public final class WebhookRuntime: Sendable {
                 logger: logger
             )
         } catch {
-            certificates.stop()
+            certificates?.stop()
             poller?.stop()
             watcher?.stop()
             throw WebhookStartError("\(error)")
@@ -194,7 +230,7 @@ public final class WebhookRuntime: Sendable {
     }
 
     private init(
-        server: WebhookServer, metrics: WebhookMetrics, nodeCache: NodeFeatureCache, certificates: CertificateReloader, watcher: NodeWatcher?,
+        server: WebhookServer, metrics: WebhookMetrics, nodeCache: NodeFeatureCache, certificates: CertificateReloader?, watcher: NodeWatcher?,
         poller: StaticFeaturePoller?, logger: Logger
     ) {
         self.server = server
@@ -215,6 +251,9 @@ public final class WebhookRuntime: Sendable {
         server.stop(gracePeriod: gracePeriod)
         watcher?.stop()
         poller?.stop()
-        certificates.stop()
+        certificates?.stop()
     }
+
+    /// The name static features given in memory are listed under (as a file's name would be).
+    static let inMemoryFeatures = "in-memory"
 }

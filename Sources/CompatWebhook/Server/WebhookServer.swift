@@ -153,7 +153,7 @@ public final class WebhookServer: Sendable {
             total += value * unit.1
         }
         guard total > 0, total < 3600 else { return nil }
-        return .milliseconds(Int64((total * 1000).rounded()))
+        return .seconds(total)
     }
 }
 

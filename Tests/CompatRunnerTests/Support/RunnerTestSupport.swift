@@ -1,6 +1,7 @@
 import CompatCore
 import CompatRunner
 import CompatSimulation
+import CompatWebhook
 import Foundation
 import Logging
 
@@ -23,9 +24,18 @@ let quietLogger: Logger = {
     return logger
 }()
 
+/// The webhook `compat-run` embeds, started in this process for each experiment.
+let inProcessWebhook = WebhookEndpoint.embedded { request, logger in
+    let webhook = try EmbeddedWebhook(
+        .init(nodes: request.nodes, fileArtifactRoots: [request.paths.artifacts, request.paths.models], modelsDirectory: request.paths.models,
+              fluxViews: request.fluxViews, skipInstanceTypes: request.skipInstanceTypes),
+        logger: logger)
+    return LaunchedWebhook(url: webhook.url, caPEM: webhook.caPEM, stop: webhook.stop)
+}
+
 /// Runs a plan on the simulated cluster through a webhook started in-process for the session.
 func runSimulated(_ entries: [ExperimentPlan.Entry], seed: UInt64 = 1, mpi: String? = nil) throws -> SessionResult {
-    var options = SessionOptions(seed: seed, paths: RunnerTestPaths.paths, logger: quietLogger)
+    var options = SessionOptions(seed: seed, paths: RunnerTestPaths.paths, webhook: inProcessWebhook, logger: quietLogger)
     options.mpi = mpi
     return try ExperimentSession(options: options).run(ExperimentPlan(seed: seed, entries: entries))
 }

@@ -1,5 +1,7 @@
 import CompatAdmission
+import CompatArtifacts
 import CompatCore
+import CompatSelection
 import Foundation
 import Logging
 import Testing
@@ -33,7 +35,7 @@ enum TestData {
     /// The catalog as the resolver reads it from the repository's folder.
     static func catalog() throws -> ImageCatalog {
         let resolver = ArtifactResolver(registry: nil, fileRoots: FileArtifactRoots([TestPaths.artifacts]))
-        guard case .catalog(let catalog) = try resolver.resolve("file://" + TestPaths.lammpsCatalog, deadline: .now + .seconds(5)) else {
+        guard case .catalog(let catalog) = try resolver.resolve("file://" + TestPaths.lammpsCatalog, deadline: .now + .seconds(5)).artifact else {
             throw TestFailure("the LAMMPS folder did not resolve to a catalog")
         }
         return catalog
@@ -114,7 +116,7 @@ func makeService(
     logger: Logger = quietLogger
 ) throws -> AdmissionService {
     let resolver = ArtifactResolver(registry: registry, fileRoots: FileArtifactRoots([TestPaths.packageRoot, TestPaths.shared, NSTemporaryDirectory()]))
-    let engine = SelectionEngine(resolver: resolver, views: try TestData.views(), models: ModelLibrary(directory: TestPaths.models))
+    let engine = SelectionEngine(artifacts: resolver, models: ModelLibrary(directory: TestPaths.models), views: try TestData.views())
     let snapshot = ClusterNodeSet(try nodes ?? TestData.eksNodes())
     return AdmissionService(engine: engine, nodes: { snapshot }, metrics: metrics, logger: logger)
 }
@@ -149,37 +151,8 @@ struct AnsweredReview {
 let quietLogger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
 
 /// An NFD v1alpha1 spec for the EKS instance families: SVE Arm, AVX-512 Intel, any AMD.
-let eksRulesSpec = """
-    version: v1alpha1
-    compatibilities:
-    - tag: ghcr.io/example/lammps:sve
-      weight: 30
-      rules:
-      - name: arm with sve
-        matchFeatures:
-        - feature: cpu.cpuid
-          matchExpressions:
-            SVE: {op: Exists}
-    - tag: ghcr.io/example/lammps:avx512
-      weight: 20
-      rules:
-      - name: intel avx-512
-        matchFeatures:
-        - feature: cpu.model
-          matchExpressions:
-            vendor_id: {op: In, value: [Intel]}
-        - feature: cpu.cpuid
-          matchExpressions:
-            AVX512F: {op: Exists}
-    - tag: ghcr.io/example/lammps:zen
-      weight: 10
-      rules:
-      - name: amd
-        matchFeatures:
-        - feature: cpu.model
-          matchExpressions:
-            vendor_id: {op: In, value: [AMD]}
-    """
+/// NFD rules choosing one image per EKS node family (`Tests/Fixtures/eks-rules.yaml`).
+let eksRulesSpec = try! String(contentsOfFile: TestPaths.packageRoot + "/Tests/Fixtures/eks-rules.yaml", encoding: .utf8)
 
 /// A fresh temporary directory (under the system temporary folder, an allowed artifact root in tests).
 struct TemporaryDirectory {
@@ -200,14 +173,4 @@ struct TemporaryDirectory {
     }
 
     func cleanUp() { try? FileManager.default.removeItem(atPath: path) }
-}
-
-/// The refusal `body` throws, or `nil` when it succeeds.
-func refusal<T>(_ body: () throws(SelectionRefusal) -> T) -> SelectionRefusal? {
-    do {
-        _ = try body()
-        return nil
-    } catch {
-        return error
-    }
 }

@@ -11,9 +11,11 @@
 //   compat-bench nodes <node-features.json> <count> <out>  a static node-feature file of <count> distinct instance types
 //   compat-bench report <results.jsonl> <machine>          RESULTS.md from the lines the others printed
 import CompatAdmission
+import CompatArtifacts
 import CompatCore
 import CompatModels
 import CompatRegistry
+import CompatSelection
 import CompatTransport
 import CompatWebhook
 import Foundation
@@ -77,16 +79,17 @@ case "model":
     // Cold: every node scored, as on the first admission after a node-cache change.
     try measure("model_choice_in_process", iterations: 20000, warmup: 500) {
         seed &+= 1
-        let choice = try ModelChoice.choose(spec: spec, modelName: "fom", artifact: "bench", nodes: labels, seed: seed, library: library)
+        let choice = try ModelChoice.choose(spec: spec, modelName: "fom", artifact: "bench", nodes: labels, seed: seed, models: library)
         precondition(choice.nodeSelector.values.first == "hpc7g.16xlarge")
     }
     // Warm: the webhook's path between node-cache changes, the choice reused from the snapshot's memo
     // (the model file is still revalidated once a second).
     let memo = SnapshotMemo(capacity: 1024)
+    let everyNode = CandidateNodeSet(selectorField: "spec.nodeSelector", nodeSelector: [:])
     try measure("model_choice_in_process_memo", iterations: 200_000, warmup: 500) {
         seed &+= 1
         let choice = try ModelChoice.choose(
-            spec: spec, modelName: "fom", artifact: "bench", nodes: labels, seed: seed, library: library, memo: memo, candidatesKey: "all"
+            spec: spec, modelName: "fom", artifact: "bench", nodes: labels, seed: seed, models: library, memo: (memo, candidates: everyNode)
         )
         precondition(choice.nodeSelector.values.first == "hpc7g.16xlarge")
     }
@@ -142,8 +145,8 @@ case "admission":
     let views: FluxViewCatalog
     do { views = try FluxViewCatalog(decoding: read(root + "/artifacts/flux-views/views.yaml")) } catch { fail("\(error)") }
     let engine = SelectionEngine(
-        resolver: ArtifactResolver(registry: nil, fileRoots: FileArtifactRoots([root])), views: views,
-        models: ModelLibrary(directory: root + "/models")
+        artifacts: ArtifactResolver(registry: nil, fileRoots: FileArtifactRoots([root])), models: ModelLibrary(directory: root + "/models"),
+        views: views
     )
     let clusterNodes = ClusterNodeSet(nodes(arguments[2]).enumerated().map { ClusterNode(name: "node-\($0.offset)", labels: $0.element) })
     // The webhook's handler without HTTP: decode, decide, patch, metrics, and the JSON log line at the serve

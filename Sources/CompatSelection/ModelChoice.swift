@@ -17,12 +17,12 @@ public struct ModelChoice: Sendable {
     /// from `library` and scored with ``InstanceChooser`` (out-of-distribution guard included).
     ///
     /// With a `memo`, a maximize or minimize choice is computed once per model file and candidate set
-    /// (`candidatesKey` names the candidates within the memo's node snapshot) and reused until the
-    /// snapshot or the model file changes: it depends on nothing else. Random choices depend on the seed
-    /// and are always drawn.
+    /// (`candidates` names them within the memo's node snapshot) and reused until the snapshot or the
+    /// model file changes: it depends on nothing else. Random choices depend on the seed and are always
+    /// drawn.
     public static func choose(
         spec: ModelCompatibilitySpec, modelName: String, artifact: String, nodes: @autoclosure () -> [[String: String]], seed: UInt64,
-        library: ModelLibrary, memo: SnapshotMemo? = nil, candidatesKey: String = ""
+        models: some PerformanceModelProviding, memo: (SnapshotMemo, candidates: CandidateNodeSet)? = nil
     ) throws(SelectionRefusal) -> ModelChoice {
         guard let reference = spec.references(toModel: modelName).first else {
             let named = Set(spec.compatibilities.flatMap(\.models).map(\.name)).sorted().joined(separator: ", ")
@@ -32,11 +32,11 @@ public struct ModelChoice: Sendable {
                     + "oci.image.compatibilities.selection/model to one of those"
             )
         }
-        let loaded: ModelLibrary.LoadedModel
+        let loaded: LoadedModel
         if modelName == "random" && reference.filename == nil {
-            loaded = ModelLibrary.LoadedModel(model: PerformanceModel.uniform, identity: "uniform")
+            loaded = LoadedModel(PerformanceModel.uniform, identity: ContentIdentity("uniform"))
         } else {
-            loaded = try library.load(named: modelName, filename: reference.filename)
+            loaded = try models.load(named: modelName, filename: reference.filename)
         }
         let choice: InstanceChoice
         do throws(InstanceChoiceError) {
@@ -44,8 +44,8 @@ public struct ModelChoice: Sendable {
             func compute() throws(InstanceChoiceError) -> InstanceChoice {
                 try InstanceChooser.choose(model: loaded.model, nodes: nodes(), direction: reference.direction, seed: seed)
             }
-            if let memo, reference.direction != .random {
-                choice = try memo.value("model-choice;" + reference.direction.rawValue + ";" + loaded.identity + ";" + candidatesKey, compute)
+            if let (memo, candidates) = memo, reference.direction != .random {
+                choice = try memo.value(for: ChoiceKey(direction: reference.direction, model: loaded.identity, candidates: candidates), compute)
             } else {
                 choice = try compute()
             }
@@ -75,6 +75,16 @@ public struct ModelChoice: Sendable {
             )
         }
         return ModelChoice(image: image, architecture: architecture, nodeSelector: [selector: chosen.identity], choice: choice)
+    }
+}
+
+extension ModelChoice {
+    /// A model's maximize or minimize choice among one candidate set.
+    struct ChoiceKey: SnapshotMemoKey {
+        typealias Value = InstanceChoice
+        let direction: SelectionDirection
+        let model: ContentIdentity
+        let candidates: CandidateNodeSet
     }
 }
 

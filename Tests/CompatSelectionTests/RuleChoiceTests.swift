@@ -1,6 +1,7 @@
+import CompatAdmission
 import CompatCore
 import Testing
-@testable import CompatWebhook
+@testable import CompatSelection
 
 @Suite struct RuleChoiceTests {
     static func spec() throws -> ImageCompatibilitySpec {

@@ -1,3 +1,4 @@
+import CompatSelection
 import Foundation
 
 /// Where the `…/image-ref` annotation points: an OCI reference, or (when the webhook allows local

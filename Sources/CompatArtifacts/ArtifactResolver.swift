@@ -1,5 +1,6 @@
 import CompatCore
 import CompatModels
+import CompatSelection
 import Foundation
 import Synchronization
 
@@ -27,16 +28,6 @@ public protocol RegistryArtifactFetching: Sendable {
     func fetchArtifact(_ reference: String, deadline: ContinuousClock.Instant) throws(SelectionRefusal) -> RegistryArtifactBytes
 }
 
-/// A compatibility artifact decoded by its declared kind.
-public enum SelectionArtifact: Sendable {
-    /// An NFD or ocifit-k8s image-compatibility spec: rules whose winning set's `tag` is the image.
-    case rules(ImageCompatibilitySpec)
-    /// A compspec image catalog: `manifests.yaml` and the artifacts it names.
-    case catalog(ImageCatalog)
-    /// A model-compatibility spec: models that choose the instance, and the image per architecture.
-    case models(ModelCompatibilitySpec)
-}
-
 /// Media types for what this project publishes beyond the ones ``ArtifactKind`` maps.
 public enum CatalogMediaType {
     /// A layer holding a compspec `manifests.yaml` (image ↔ artifact list); the artifacts it names are
@@ -59,12 +50,17 @@ public enum CatalogMediaType {
 /// inode, size and modification time (re-checked on every use, so an edited file is read again). A
 /// catalog is cached under the identities of its list and of every artifact it names.
 ///
-/// `file://` catalogs resolve each artifact the list names, in order: a path relative to the list's
-/// folder; compspec-go's cache layout, `cache/<reference with '/' and ':' replaced by '-'>.json`; the
-/// registry.
-public final class ArtifactResolver: Sendable {
+/// A catalog resolves each artifact its list names, in order: the ``compspecCacheDirectory`` in
+/// compspec-go's cache layout (``CompspecCacheLayout``); for a `file://` list, a path relative to the
+/// list's folder, then the same layout in the folder's `cache/`; the registry.
+///
+/// The one resolver of the project: the webhook, `compat match`, `compat artifact` and `compat-run` all
+/// read artifacts through it.
+public final class ArtifactResolver: ArtifactProviding {
     public let registry: (any RegistryArtifactFetching)?
     public let fileRoots: FileArtifactRoots
+    /// compspec-go's `--cache` directory, looked in first for every catalog member (`compat match --cache`).
+    public let compspecCacheDirectory: String?
     private let cache: DecodedArtifactCache
     /// Names a catalog folder's list may have, in the order they are looked for.
     public static let catalogListNames = ["manifests.yaml", "manifests.yml", "manifests.json"]
@@ -73,35 +69,29 @@ public final class ArtifactResolver: Sendable {
     /// files are checked again: a changed file is noticed within this interval, and a busy webhook does
     /// not stat every catalog member on every admission.
     public let fileRevalidationInterval: Duration
-    private let recentFiles: RecentLookups<Located>
-    private let recentCatalogs: RecentLookups<String>
+    private let recentFiles: RecentLookups<String, Located>
+    private let recentCatalogs: RecentLookups<ContentIdentity, ContentIdentity>
 
     public init(
-        registry: (any RegistryArtifactFetching)?, fileRoots: FileArtifactRoots, cacheCapacity: Int = 256,
-        fileRevalidationInterval: Duration = .seconds(1)
+        registry: (any RegistryArtifactFetching)?, fileRoots: FileArtifactRoots, compspecCacheDirectory: String? = nil,
+        cacheCapacity: Int = 256, fileRevalidationInterval: Duration = .seconds(1)
     ) {
         self.registry = registry
         self.fileRoots = fileRoots
+        self.compspecCacheDirectory = compspecCacheDirectory
         self.fileRevalidationInterval = fileRevalidationInterval
         cache = DecodedArtifactCache(capacity: cacheCapacity)
         recentFiles = RecentLookups(lifetime: fileRevalidationInterval)
         recentCatalogs = RecentLookups(lifetime: fileRevalidationInterval)
     }
 
-    /// The decoded artifact at `reference` (an annotation value).
-    public func resolve(_ reference: String, deadline: ContinuousClock.Instant) throws(SelectionRefusal) -> SelectionArtifact {
-        try resolveIdentified(reference, deadline: deadline).artifact
-    }
-
-    /// The decoded artifact and its content identity (a layer digest, a file's inode/size/mtime, a
-    /// catalog's list and member identities): equal identities mean equal artifacts, so results derived
-    /// from one may be reused for the other.
-    public func resolveIdentified(
-        _ reference: String, deadline: ContinuousClock.Instant
-    ) throws(SelectionRefusal) -> (artifact: SelectionArtifact, identity: String) {
+    /// The decoded artifact at `reference` (an annotation value) and its content identity (a layer
+    /// digest, a file's inode/size/mtime, a catalog's list and member identities): equal identities mean
+    /// equal artifacts, so results derived from one may be reused for the other.
+    public func resolve(_ reference: String, deadline: ContinuousClock.Instant) throws(SelectionRefusal) -> ResolvedArtifact {
         let located = try locate(try ArtifactAddress(reference), deadline: deadline, referencedBy: nil)
         switch cache.value(for: located.key) {
-        case .artifact(let artifact)?: return (artifact, located.key)
+        case .artifact(let artifact)?: return ResolvedArtifact(artifact, identity: located.key)
         case .manifestList(let manifests)?: return try catalog(listedIn: located, manifests: manifests, deadline: deadline)
         case nil: break
         }
@@ -112,7 +102,7 @@ public final class ArtifactResolver: Sendable {
             do {
                 let artifact = SelectionArtifact.rules(try ImageCompatibilitySpec.decode(from: document))
                 cache.store(.artifact(artifact), for: located.key)
-                return (artifact, located.key)
+                return ResolvedArtifact(artifact, identity: located.key)
             } catch {
                 throw Self.undecodable(located, "image-compatibility spec", error)
             }
@@ -141,7 +131,7 @@ public final class ArtifactResolver: Sendable {
             do {
                 let artifact = SelectionArtifact.models(try ModelCompatibilitySpec(from: document))
                 cache.store(.artifact(artifact), for: located.key)
-                return (artifact, located.key)
+                return ResolvedArtifact(artifact, identity: located.key)
             } catch {
                 throw Self.undecodable(located, "model-compatibility spec", error)
             }
@@ -150,38 +140,60 @@ public final class ArtifactResolver: Sendable {
 
     // MARK: Catalogs
 
+    /// An artifact a catalog list names that could not be read or decoded.
+    public struct MemberFailure: Sendable {
+        public var reference: String
+        public var refusal: SelectionRefusal
+    }
+
+    /// The catalog a list read by the caller names (`compat match`): members are found as for a list in
+    /// `folder` (`nil`: the compspec cache directory and the registry only). With `allowingFailures`
+    /// (compspec-go's `--allow-fail`), images whose artifact cannot be read or decoded are left out and
+    /// reported; otherwise the first such artifact fails the whole catalog.
+    public func catalog(
+        _ manifests: ImageManifestList, listedAt origin: String, folder: String?, allowingFailures: Bool = false,
+        deadline: ContinuousClock.Instant
+    ) throws(SelectionRefusal) -> (catalog: ImageCatalog, failures: [MemberFailure]) {
+        let identity = ContentIdentity("list(" + manifests.images.map { $0.name + "=" + $0.artifact }.joined(separator: ";") + ")")
+        let list = Located(key: identity, origin: origin, mediaType: nil, folder: folder, kindHint: .manifestList) { [] }
+        var specs: [String: CompatibilitySpec] = [:]
+        var failures: [MemberFailure] = []
+        for entry in manifests.images where specs[entry.artifact] == nil && !failures.contains(where: { $0.reference == entry.artifact }) {
+            do throws(SelectionRefusal) {
+                specs[entry.artifact] = try compspec(try locateMember(entry.artifact, of: list, deadline: deadline), listedIn: list, for: entry.artifact)
+            } catch {
+                guard allowingFailures else { throw error }
+                failures.append(MemberFailure(reference: entry.artifact, refusal: error))
+            }
+        }
+        let available = ImageManifestList(images: manifests.images.filter { specs[$0.artifact] != nil })
+        do {
+            return (try ImageCatalog(manifests: available, specs: specs), failures)
+        } catch {
+            throw SelectionRefusal(.artifactInvalid, "catalog \(origin): \(error); correct that artifact")
+        }
+    }
+
     private func catalog(
         listedIn list: Located, manifests: ImageManifestList, deadline: ContinuousClock.Instant
-    ) throws(SelectionRefusal) -> (artifact: SelectionArtifact, identity: String) {
+    ) throws(SelectionRefusal) -> ResolvedArtifact {
         if let catalogKey = recentCatalogs.value(for: list.key), case .artifact(let artifact)? = cache.value(for: catalogKey) {
-            return (artifact, catalogKey)
+            return ResolvedArtifact(artifact, identity: catalogKey)
         }
         var members: [String: Located] = [:]
         for entry in manifests.images where members[entry.artifact] == nil {
             members[entry.artifact] = try locateMember(entry.artifact, of: list, deadline: deadline)
         }
-        let catalogKey = "catalog(" + list.key + ";" + members.keys.sorted().compactMap { members[$0]?.key }.joined(separator: ";") + ")"
+        let memberKeys = members.keys.sorted().compactMap { members[$0]?.key.rawValue }
+        let catalogKey = ContentIdentity("catalog(" + list.key.rawValue + ";" + memberKeys.joined(separator: ";") + ")")
         if case .artifact(let artifact)? = cache.value(for: catalogKey) {
             recentCatalogs.store(catalogKey, for: list.key)
-            return (artifact, catalogKey)
+            return ResolvedArtifact(artifact, identity: catalogKey)
         }
 
         var specs: [String: CompatibilitySpec] = [:]
         for (reference, member) in members {
-            let document = try decodeDocument(member)
-            let kind = try kind(of: member, document: document)
-            guard kind == .compspec else {
-                throw SelectionRefusal(
-                    .artifactInvalid,
-                    "\(member.origin), listed in \(list.origin) for \(reference), is a \(kind) artifact, not a compspec CompatibilitySpec; "
-                        + "list compspec artifacts only"
-                )
-            }
-            do {
-                specs[reference] = try CompatibilitySpec(from: document)
-            } catch {
-                throw Self.undecodable(member, "compspec artifact", error)
-            }
+            specs[reference] = try compspec(member, listedIn: list, for: reference)
         }
         let catalog: ImageCatalog
         do {
@@ -192,43 +204,71 @@ public final class ArtifactResolver: Sendable {
         let artifact = SelectionArtifact.catalog(catalog)
         cache.store(.artifact(artifact), for: catalogKey)
         recentCatalogs.store(catalogKey, for: list.key)
-        return (artifact, catalogKey)
+        return ResolvedArtifact(artifact, identity: catalogKey)
     }
 
-    /// Where an artifact named in a catalog list is: next to a file list (relative path, then the cache
-    /// layout), else in the registry.
+    /// A catalog member decoded: it must be a compspec artifact.
+    private func compspec(_ member: Located, listedIn list: Located, for reference: String) throws(SelectionRefusal) -> CompatibilitySpec {
+        let document = try decodeDocument(member)
+        let kind = try kind(of: member, document: document)
+        guard kind == .compspec else {
+            throw SelectionRefusal(
+                .artifactInvalid,
+                "\(member.origin), listed in \(list.origin) for \(reference), is a \(kind) artifact, not a compspec CompatibilitySpec; "
+                    + "list compspec artifacts only"
+            )
+        }
+        do {
+            return try CompatibilitySpec(from: document)
+        } catch {
+            throw Self.undecodable(member, "compspec artifact", error)
+        }
+    }
+
+    /// Where an artifact named in a catalog list is: in the compspec cache directory, next to a file list
+    /// (relative path, then the cache layout in its `cache/`), else in the registry.
     private func locateMember(_ reference: String, of list: Located, deadline: ContinuousClock.Instant) throws(SelectionRefusal) -> Located {
         if reference.hasPrefix(ArtifactAddress.fileScheme) {
             return try locate(try ArtifactAddress(reference), deadline: deadline, referencedBy: list.origin)
         }
-        guard let folder = list.folder else {
+        var checked: [String] = []
+        let cacheName = CompspecCacheLayout.fileName(for: reference)
+        var candidates = compspecCacheDirectory.map { [$0 + "/" + cacheName] } ?? []
+        if let folder = list.folder {
+            candidates += (reference.hasPrefix("/") ? [] : [folder + "/" + reference]) + [folder + "/cache/" + cacheName]
+        }
+        if candidates.isEmpty {
             return try locate(.registry(reference), deadline: deadline, referencedBy: list.origin)
         }
-        var checked: [String] = []
-        let cacheName = reference.replacingOccurrences(of: "/", with: "-").replacingOccurrences(of: ":", with: "-") + ".json"
-        let candidates = (reference.hasPrefix("/") ? [] : [folder + "/" + reference]) + [folder + "/cache/" + cacheName]
         for candidate in candidates {
             let path = URL(fileURLWithPath: candidate).standardizedFileURL.path
             checked.append(path)
             if FileStamp(path: path)?.isRegularFile == true {
-                return try locate(.file(path), deadline: deadline, referencedBy: list.origin)
+                // Whatever the file looks like, a catalog lists compspec artifacts: decode it as one.
+                var member = try locate(.file(path), deadline: deadline, referencedBy: list.origin)
+                member.kindHint = .compspec
+                return member
             }
         }
         guard registry != nil else {
             throw SelectionRefusal(
                 .artifactUnavailable,
-                "artifact \(reference) listed in \(list.origin) was not found (checked \(checked.joined(separator: ", "))) and this "
-                    + "webhook has no registry access; add the file to the catalog folder"
+                "artifact \(reference) listed in \(list.origin) was not found (checked \(checked.joined(separator: ", "))) and no "
+                    + "registry access is configured; add the file to the catalog folder as \(cacheName)"
             )
         }
-        return try locate(.registry(reference), deadline: deadline, referencedBy: list.origin)
+        do {
+            return try locate(.registry(reference), deadline: deadline, referencedBy: list.origin)
+        } catch {
+            throw SelectionRefusal(error.category, error.message + " (not found locally either: checked \(checked.joined(separator: ", ")))")
+        }
     }
 
     // MARK: Locating and decoding
 
     /// An artifact found but not yet decoded: a cache key for its content, and how to read it.
     private struct Located {
-        var key: String
+        var key: ContentIdentity
         var origin: String
         /// The registry's layer media type; `nil` for files.
         var mediaType: String?
@@ -245,13 +285,13 @@ public final class ArtifactResolver: Sendable {
             guard let registry else {
                 throw SelectionRefusal(
                     .artifactUnavailable,
-                    "artifact \(reference)\(context) is an OCI reference, but this webhook was started without registry access; "
+                    "artifact \(reference)\(context) is an OCI reference, but no registry access is configured; "
                         + "reference a file:// artifact under an allowed root"
                 )
             }
             let fetched = try registry.fetchArtifact(reference, deadline: deadline)
             let bytes = fetched.bytes
-            return Located(key: fetched.digest, origin: fetched.origin, mediaType: fetched.mediaType, read: { bytes })
+            return Located(key: ContentIdentity(fetched.digest), origin: fetched.origin, mediaType: fetched.mediaType, read: { bytes })
         case .file(let requested):
             if let recent = recentFiles.value(for: requested) { return recent }
             let located = try locateFile(requested, context: context)
@@ -295,7 +335,7 @@ public final class ArtifactResolver: Sendable {
 
     private func fileLocated(_ path: String, stamp: FileStamp, folder: String, kindHint: ArtifactKind?) -> Located {
         let origin = ArtifactAddress.file(path).description
-        return Located(key: "file:" + path + "@" + stamp.identity, origin: origin, mediaType: nil, folder: folder, kindHint: kindHint) {
+        return Located(key: ContentIdentity("file:" + path + "@" + stamp.identity), origin: origin, mediaType: nil, folder: folder, kindHint: kindHint) {
             () throws(SelectionRefusal) -> [UInt8] in
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw SelectionRefusal(.artifactUnavailable, "\(origin) is not readable by the webhook; check its permissions")
@@ -363,7 +403,7 @@ final class DecodedArtifactCache: Sendable {
     }
 
     private struct State {
-        var entries: [String: (value: Value, stored: UInt64)] = [:]
+        var entries: [ContentIdentity: (value: Value, stored: UInt64)] = [:]
         var counter: UInt64 = 0
     }
 
@@ -374,11 +414,11 @@ final class DecodedArtifactCache: Sendable {
         self.capacity = max(1, capacity)
     }
 
-    func value(for key: String) -> Value? {
+    func value(for key: ContentIdentity) -> Value? {
         state.withLock { $0.entries[key]?.value }
     }
 
-    func store(_ value: Value, for key: String) {
+    func store(_ value: Value, for key: ContentIdentity) {
         state.withLock { state in
             state.counter += 1
             if state.entries[key] == nil, state.entries.count >= capacity,
@@ -392,8 +432,8 @@ final class DecodedArtifactCache: Sendable {
 
 /// Values looked up recently, reused for `lifetime` (then looked up again). Bounded: cleared when it
 /// holds more than `capacity` keys, which only a flood of distinct references can cause.
-final class RecentLookups<Value: Sendable>: Sendable {
-    private let entries = Mutex<[String: (value: Value, until: ContinuousClock.Instant)]>([:])
+final class RecentLookups<Key: Hashable & Sendable, Value: Sendable>: Sendable {
+    private let entries = Mutex<[Key: (value: Value, until: ContinuousClock.Instant)]>([:])
     let lifetime: Duration
     let capacity: Int
 
@@ -402,7 +442,7 @@ final class RecentLookups<Value: Sendable>: Sendable {
         self.capacity = capacity
     }
 
-    func value(for key: String) -> Value? {
+    func value(for key: Key) -> Value? {
         guard lifetime > .zero else { return nil }
         let now = ContinuousClock.now
         return entries.withLock { entries in
@@ -411,7 +451,7 @@ final class RecentLookups<Value: Sendable>: Sendable {
         }
     }
 
-    func store(_ value: Value, for key: String) {
+    func store(_ value: Value, for key: Key) {
         guard lifetime > .zero else { return }
         let until = ContinuousClock.now + lifetime
         entries.withLock { entries in

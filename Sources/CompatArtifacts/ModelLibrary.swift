@@ -1,4 +1,5 @@
 import CompatModels
+import CompatSelection
 import Foundation
 import Synchronization
 
@@ -10,18 +11,11 @@ import Synchronization
 /// exists; other filenames (ocifit-k8s artifacts name scikit-learn `.joblib` files) fall back to the search.
 /// Decoded models are kept until their file changes; files are checked again at most once per
 /// ``revalidationInterval``, so a busy webhook does not stat the model on every admission.
-public final class ModelLibrary: Sendable {
+public final class ModelLibrary: PerformanceModelProviding {
     public let directory: String
     public let revalidationInterval: Duration
     private let cache = Mutex<[String: LoadedModel]>([:])
-    private let recent: RecentLookups<LoadedModel>
-
-    /// A decoded model and the identity of the file it came from (path, inode, size, modification
-    /// time): equal identities mean the same model, so results derived from it can be reused.
-    public struct LoadedModel: Sendable {
-        public let model: PerformanceModel
-        public let identity: String
-    }
+    private let recent: RecentLookups<String, LoadedModel>
 
     public init(directory: String, revalidationInterval: Duration = .seconds(1)) {
         self.directory = directory
@@ -35,7 +29,8 @@ public final class ModelLibrary: Sendable {
         try load(named: name, filename: specFilename).model
     }
 
-    /// ``model(named:filename:)`` with the file identity.
+    /// ``model(named:filename:)`` with the identity of the file (path, inode, size, modification time):
+    /// equal identities mean the same model, so results derived from it can be reused.
     public func load(named name: String, filename specFilename: String? = nil) throws(SelectionRefusal) -> LoadedModel {
         let lookup = String(name.utf8.count) + ":" + name + (specFilename ?? "")
         if let known = recent.value(for: lookup) { return known }
@@ -74,7 +69,7 @@ public final class ModelLibrary: Sendable {
                     + "available: \(available().joined(separator: ", "))"
             )
         }
-        let key = path + "@" + stamp.identity
+        let key = ContentIdentity(path + "@" + stamp.identity)
         if let cached = cache.withLock({ $0[path] }), cached.identity == key { return cached }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw SelectionRefusal(.artifactUnavailable, "performance model \(path) is not readable by the webhook; check its permissions")
@@ -85,7 +80,7 @@ public final class ModelLibrary: Sendable {
         } catch {
             throw SelectionRefusal(.artifactInvalid, "performance model \(path) is not a valid model: \(error); correct or replace the file")
         }
-        let loaded = LoadedModel(model: model, identity: key)
+        let loaded = LoadedModel(model, identity: key)
         cache.withLock { $0[path] = loaded }
         return loaded
     }

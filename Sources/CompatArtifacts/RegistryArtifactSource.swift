@@ -1,4 +1,6 @@
+import CompatCore
 import CompatRegistry
+import CompatSelection
 import Foundation
 import Logging
 import Synchronization
@@ -15,16 +17,16 @@ public final class RegistryArtifactSource: RegistryArtifactFetching {
     public let cache: ArtifactCache
     /// The registry client's deadline for one pull.
     public let fetchTimeout: Duration
-    let metrics: WebhookMetrics
+    let observer: (any ArtifactFetchObserver)?
     let logger: Logger
 
     /// Layer media types pulls accept: every compatibility type CompatRegistry knows, and catalog lists.
     public static let acceptedLayerTypes = CompatibilityMediaType.layerPreference + [CatalogMediaType.manifestList]
 
-    public init(cache: ArtifactCache, fetchTimeout: Duration, metrics: WebhookMetrics, logger: Logger) {
+    public init(cache: ArtifactCache, fetchTimeout: Duration, observer: (any ArtifactFetchObserver)? = nil, logger: Logger) {
         self.cache = cache
         self.fetchTimeout = fetchTimeout
-        self.metrics = metrics
+        self.observer = observer
         self.logger = logger
     }
 
@@ -48,34 +50,34 @@ public final class RegistryArtifactSource: RegistryArtifactFetching {
         }) {
             outcome = finished
         } else {
-            metrics.recordArtifactLookup(result: "error")
+            observer?.artifactLookup(.error)
             throw SelectionRefusal(
                 .artifactUnavailable,
                 "the registry did not deliver \(reference) within the admission's time budget; the fetch continues in the "
                     + "background, so retrying shortly should find it cached"
             )
         }
-        let seconds = AdmissionService.seconds(ContinuousClock.now - started)
+        let seconds = (ContinuousClock.now - started).inSeconds
         switch outcome {
         case .success(let result):
             let pulled = result.artifact
             var origin = "\(reference) (\(pulled.manifestDigest))"
             switch result.source {
             case .cache:
-                metrics.recordArtifactLookup(result: "hit")
+                observer?.artifactLookup(.hit)
             case .registry:
-                metrics.recordArtifactLookup(result: "miss")
-                metrics.recordRegistryFetch(seconds: seconds, succeeded: true)
+                observer?.artifactLookup(.miss)
+                observer?.registryFetch(seconds: seconds, succeeded: true)
             case .staleCache(let error):
-                metrics.recordArtifactLookup(result: "stale")
-                metrics.recordRegistryFetch(seconds: seconds, succeeded: false)
+                observer?.artifactLookup(.stale)
+                observer?.registryFetch(seconds: seconds, succeeded: false)
                 origin += " (stale: \(error))"
             }
             return RegistryArtifactBytes(bytes: pulled.bytes, mediaType: pulled.layer.mediaType, digest: pulled.layer.digest, origin: origin)
         case .failure(let error):
-            metrics.recordArtifactLookup(result: "error")
+            observer?.artifactLookup(.error)
             if error.kind != .notAllowed && error.kind != .invalidReference {
-                metrics.recordRegistryFetch(seconds: seconds, succeeded: false)
+                observer?.registryFetch(seconds: seconds, succeeded: false)
             }
             logger.warning("artifact fetch failed", metadata: ["reference": "\(reference)", "error": "\(error)"])
             throw SelectionRefusal(Self.category(of: error.kind), "artifact \(error)")
@@ -100,9 +102,18 @@ public final class RegistryArtifactSource: RegistryArtifactFetching {
             box.withLock { $0 = value }
             done.signal()
         }
-        let parts = limit.components
-        let nanoseconds = Int(parts.seconds) * 1_000_000_000 + Int(parts.attoseconds / 1_000_000_000)
-        guard done.wait(timeout: .now() + .nanoseconds(max(0, nanoseconds))) == .success else { return nil }
+        guard done.wait(timeout: .now() + max(0, limit.inSeconds)) == .success else { return nil }
         return box.withLock { $0 }
     }
+}
+
+/// How an artifact lookup was answered, as the webhook's `compat_artifact_lookups_total{result}` counts it.
+public enum ArtifactLookupResult: String, Sendable {
+    case hit, miss, stale, error
+}
+
+/// Told about every registry lookup and fetch (the webhook's metrics).
+public protocol ArtifactFetchObserver: Sendable {
+    func artifactLookup(_ result: ArtifactLookupResult)
+    func registryFetch(seconds: Double, succeeded: Bool)
 }

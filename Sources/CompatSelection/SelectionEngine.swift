@@ -1,10 +1,9 @@
 import CompatAdmission
 import CompatCore
 import CompatModels
-import Foundation
 
-/// Chooses images (and flux views) for admission requests: resolves the artifact an object names and
-/// dispatches on its declared kind.
+/// Chooses images (and flux views and instance types) for admission requests: resolves the artifact an
+/// object names through ``ArtifactProviding`` and dispatches on its declared kind.
 ///
 /// - NFD / ocifit-k8s image-compatibility spec: evaluated against the labels of the nodes the object can
 ///   run on; the winning set's `tag` is the image (``RuleChoice``).
@@ -15,55 +14,46 @@ import Foundation
 ///   architecture, and the nodeSelector pins the instance type. A MiniCluster whose flux view is built for
 ///   another architecture gets the matching view.
 ///
-/// Shared by all requests; ``selector(for:deadline:)`` makes the per-request ``AdmissionSelector``.
-public final class SelectionEngine: Sendable {
-    public let resolver: ArtifactResolver
+/// Pure policy: artifacts and models come through the providers, and what is derived from a node snapshot
+/// is kept in that snapshot's memo. Shared by all requests; ``selector(deadline:)`` binds one request's
+/// deadline.
+public struct SelectionEngine: Sendable {
+    public let artifacts: any ArtifactProviding
+    public let models: any PerformanceModelProviding
     public let views: FluxViewCatalog
-    public let models: ModelLibrary
     public let defaultMode: SelectionMode
 
-    public init(resolver: ArtifactResolver, views: FluxViewCatalog, models: ModelLibrary, defaultMode: SelectionMode = .descriptiveBasic) {
-        self.resolver = resolver
-        self.views = views
+    public init(
+        artifacts: any ArtifactProviding, models: any PerformanceModelProviding, views: FluxViewCatalog,
+        defaultMode: SelectionMode = .descriptiveBasic
+    ) {
+        self.artifacts = artifacts
         self.models = models
+        self.views = views
         self.defaultMode = defaultMode
     }
 
     /// The selector for one request; artifact fetches must finish by `deadline`.
-    public func selector(for request: AdmissionRequest, deadline: ContinuousClock.Instant) -> RequestSelector {
-        RequestSelector(engine: self, object: request.object, deadline: deadline)
+    public func selector(deadline: ContinuousClock.Instant) -> Selector {
+        Selector(engine: self, deadline: deadline)
     }
 
-    /// Where a MiniCluster names its flux view.
-    public static let fluxViewImagePointer = JSONPointer(tokens: ["spec", "flux", "container", "image"])
-}
+    /// ``SelectionEngine`` bound to one request's deadline, as the admission controller asks it.
+    public struct Selector: AdmissionSelector {
+        public let engine: SelectionEngine
+        public let deadline: ContinuousClock.Instant
 
-/// The selection of one admission request. It remembers what the decision needs beyond
-/// ``SelectionDecision`` (Intel MPI set-up commands for the chosen image), which the webhook writes into
-/// the MiniCluster after the admission controller's patch (``PreCommandPatch``).
-public final class RequestSelector: AdmissionSelector {
-    let engine: SelectionEngine
-    let object: JSONValue?
-    let deadline: ContinuousClock.Instant
-    /// Commands the chosen image needs before the application, and the containers that received it.
-    public private(set) var preCommands: [String] = []
-    public private(set) var placeholderContainers: [ContainerImageSlot] = []
-
-    init(engine: SelectionEngine, object: JSONValue?, deadline: ContinuousClock.Instant) {
-        self.engine = engine
-        self.object = object
-        self.deadline = deadline
-    }
-
-    public func decide(_ request: SelectionRequest) throws -> SelectionDecision {
-        do {
-            return try choose(request)
-        } catch {
-            throw AdmissionDenial(error.reason, error.message)
+        public func decide(_ request: SelectionRequest) throws -> SelectionDecision {
+            do {
+                return try engine.decide(request, deadline: deadline)
+            } catch {
+                throw AdmissionDenial(error.reason, error.message)
+            }
         }
     }
 
-    private func choose(_ request: SelectionRequest) throws(SelectionRefusal) -> SelectionDecision {
+    /// The decision for one request, or the refusal that explains why there is none.
+    public func decide(_ request: SelectionRequest, deadline: ContinuousClock.Instant) throws(SelectionRefusal) -> SelectionDecision {
         guard let reference = request.contract.imageReference else {
             throw SelectionRefusal(
                 .invalidRequest,
@@ -71,8 +61,8 @@ public final class RequestSelector: AdmissionSelector {
                     + "architectures to images for model \(request.contract.model ?? "")"
             )
         }
-        let (artifact, identity) = try engine.resolver.resolveIdentified(reference, deadline: deadline)
-        if case .models(let spec) = artifact {
+        let resolved = try artifacts.resolve(reference, deadline: deadline)
+        if case .models(let spec) = resolved.artifact {
             guard let model = request.contract.model else {
                 throw SelectionRefusal(
                     .invalidRequest,
@@ -86,43 +76,36 @@ public final class RequestSelector: AdmissionSelector {
             throw SelectionRefusal(
                 .invalidRequest,
                 "annotation \(SelectionAnnotations.model)=\(model) asks for a model-based choice, but \(reference) is "
-                    + "\(artifact.kindDescription), which chooses no instance; remove the annotation or reference a model-compatibility spec"
+                    + "\(resolved.artifact.kindDescription), which chooses no instance; remove the annotation or reference a model-compatibility spec"
             )
         }
         guard let features = request.nodeFeatures.features else {
             throw SelectionRefusal(.invalidRequest, request.nodeFeatures.problem?.description ?? "the nodes could not be resolved")
         }
-        switch artifact {
+        switch resolved.artifact {
         case .rules(let spec):
             let choice = try RuleChoice.choose(spec: spec, labels: features.labels, artifact: reference)
             let warnings = request.contract.mode.map { ["mode \($0) was ignored: the artifact's rules choose the image"] } ?? []
             return SelectionDecision(image: choice.image, warnings: warnings, explanation: choice.explanation)
         case .catalog(let catalog):
-            let workload: CatalogRequest.Workload
-            switch request.kind {
-            case .pod: workload = .pod
-            case .miniCluster:
-                workload = .miniCluster(fluxViewImage: object.flatMap { SelectionEngine.fluxViewImagePointer.value(in: $0)?.stringValue })
+            let workload: CatalogRequest.Workload = switch request.kind {
+            case .pod: .pod
+            case .miniCluster: .miniCluster(fluxViewImage: request.fluxViewImage)
             }
-            let mode = request.contract.mode ?? engine.defaultMode
+            let mode = request.contract.mode ?? defaultMode
             let chooser = CatalogChooser(
-                catalog: catalog, views: engine.views, candidateMemo: .init(request.snapshotMemo, catalogIdentity: identity)
+                catalog: catalog, views: views, candidateMemo: (request.snapshot.memo, catalog: resolved.identity)
             )
             let choice = try chooser.choose(CatalogRequest(
                 workload: workload, mode: mode, node: NodeHostFacts(labels: features.labels), seed: request.seed, mpi: request.contract.mpi
             ))
-            preCommands = choice.preCommands
-            placeholderContainers = request.placeholderContainers
             var warnings: [String] = []
             if request.contract.mpi != .any, mode != .descriptive {
                 warnings.append("annotation \(SelectionAnnotations.mpi) was ignored: only mode descriptive checks the image's MPI")
             }
-            if request.kind == .pod, let command = choice.preCommands.first {
-                warnings.append("run '\(command)' before the application: the chosen image needs it")
-            }
             return SelectionDecision(
                 image: choice.image.name, architecture: choice.image.attributes.architecture?.rawValue,
-                fluxViewImage: choice.fluxView?.image, warnings: warnings, explanation: choice.explanation
+                fluxViewImage: choice.fluxView?.image, preCommands: choice.preCommands, warnings: warnings, explanation: choice.explanation
             )
         case .models:
             throw SelectionRefusal(.invalidRequest, "\(reference) is a model-compatibility spec")
@@ -137,8 +120,8 @@ public final class RequestSelector: AdmissionSelector {
             throw SelectionRefusal(.invalidRequest, problem.description)
         }
         let choice = try ModelChoice.choose(
-            spec: spec, modelName: model, artifact: reference, nodes: candidates.map(\.labels), seed: request.seed, library: engine.models,
-            memo: request.snapshotMemo, candidatesKey: request.candidatesKey
+            spec: spec, modelName: model, artifact: reference, nodes: candidates.map(\.labels), seed: request.seed, models: models,
+            memo: (request.snapshot.memo, candidates: request.nodeFeatures.candidateSet)
         )
         var warnings: [String] = []
         if choice.choice.choseOutOfDistribution {
@@ -146,8 +129,8 @@ public final class RequestSelector: AdmissionSelector {
         }
         var fluxView: String?
         if request.kind == .miniCluster {
-            let current = object.flatMap { SelectionEngine.fluxViewImagePointer.value(in: $0)?.stringValue } ?? CatalogChooser.defaultFluxViewImage
-            switch engine.views.replacement(for: current, architecture: choice.architecture) {
+            let current = request.fluxViewImage ?? CatalogChooser.defaultFluxViewImage
+            switch views.replacement(for: current, architecture: choice.architecture) {
             case .keep: break
             case .replace(let view): fluxView = view.image
             case .unknown:
@@ -186,16 +169,6 @@ extension FluxViewCatalog {
         let sameVendor = candidates.filter { $0.operatingSystem.vendor == current.operatingSystem.vendor }
         if let newest = sameVendor.max(by: { $0.operatingSystem.version < $1.operatingSystem.version }) { return .replace(newest) }
         return candidates.first.map(Replacement.replace) ?? .noneForArchitecture
-    }
-}
-
-extension SelectionArtifact {
-    var kindDescription: String {
-        switch self {
-        case .rules: "an image-compatibility spec"
-        case .catalog: "an image catalog"
-        case .models: "a model-compatibility spec"
-        }
     }
 }
 

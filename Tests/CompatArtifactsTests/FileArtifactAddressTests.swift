@@ -1,4 +1,5 @@
-@testable import CompatWebhook
+@testable import CompatArtifacts
+import CompatSelection
 import Testing
 
 /// `file://` annotation values become one standard absolute path, so the same artifact is cached and

@@ -1,6 +1,7 @@
+import CompatAdmission
 import CompatCore
 import Testing
-@testable import CompatWebhook
+@testable import CompatSelection
 
 /// Image (and flux view) choice from the LAMMPS catalog, per mode and workload.
 @Suite struct CatalogChoiceTests {

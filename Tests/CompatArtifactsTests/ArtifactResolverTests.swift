@@ -2,7 +2,8 @@ import CompatCore
 import Foundation
 import Synchronization
 import Testing
-@testable import CompatWebhook
+@testable import CompatArtifacts
+import CompatSelection
 
 /// A registry stand-in that serves fixed layers by reference and counts fetches.
 final class StubRegistry: RegistryArtifactFetching {
@@ -34,7 +35,7 @@ final class StubRegistry: RegistryArtifactFetching {
     }
 
     static func refusal(_ resolver: ArtifactResolver, _ reference: String) -> SelectionRefusal? {
-        CompatWebhookTests.refusal { () throws(SelectionRefusal) in try resolver.resolve(reference, deadline: deadline) }
+        CompatArtifactsTests.refusal { () throws(SelectionRefusal) in try resolver.resolve(reference, deadline: deadline) }
     }
 
     @Test func catalogFolderResolvesEveryListedArtifactFromItsCache() throws {
@@ -46,7 +47,7 @@ final class StubRegistry: RegistryArtifactFetching {
     }
 
     @Test func listFileResolvesLikeItsFolder() throws {
-        let artifact = try Self.resolver().resolve("file://" + TestPaths.lammpsCatalog + "/manifests.yaml", deadline: Self.deadline)
+        let artifact = try Self.resolver().resolve("file://" + TestPaths.lammpsCatalog + "/manifests.yaml", deadline: Self.deadline).artifact
         guard case .catalog(let catalog) = artifact else { Issue.record("expected a catalog"); return }
         #expect(catalog.images.map(\.name) == (try TestData.catalog()).images.map(\.name))
     }
@@ -56,7 +57,7 @@ final class StubRegistry: RegistryArtifactFetching {
         defer { folder.cleanUp() }
         try folder.write("specs/a.json", try String(contentsOfFile: TestPaths.lammpsCatalog + "/specs/compspec-mpich-ubuntu-22.04-arm64.json", encoding: .utf8))
         try folder.write("manifests.yaml", "images:\n  - name: example.org/lammps:a\n    artifact: specs/a.json\n")
-        guard case .catalog(let catalog) = try Self.resolver().resolve("file://" + folder.path, deadline: Self.deadline) else {
+        guard case .catalog(let catalog) = try Self.resolver().resolve("file://" + folder.path, deadline: Self.deadline).artifact else {
             Issue.record("expected a catalog"); return
         }
         #expect(catalog.images.map(\.name) == ["example.org/lammps:a"])
@@ -110,10 +111,10 @@ final class StubRegistry: RegistryArtifactFetching {
         defer { folder.cleanUp() }
         let path = try folder.write("spec.yaml", eksRulesSpec)
         let resolver = Self.resolver(revalidation: .zero)
-        guard case .rules(let first) = try resolver.resolve("file://" + path, deadline: Self.deadline) else { Issue.record("expected rules"); return }
+        guard case .rules(let first) = try resolver.resolve("file://" + path, deadline: Self.deadline).artifact else { Issue.record("expected rules"); return }
         #expect(first.compatibilities.first?.tag == "ghcr.io/example/lammps:sve")
         try folder.write("spec.yaml", eksRulesSpec.replacingOccurrences(of: "lammps:sve", with: "lammps:sve2"))
-        guard case .rules(let second) = try resolver.resolve("file://" + path, deadline: Self.deadline) else { Issue.record("expected rules"); return }
+        guard case .rules(let second) = try resolver.resolve("file://" + path, deadline: Self.deadline).artifact else { Issue.record("expected rules"); return }
         #expect(second.compatibilities.first?.tag == "ghcr.io/example/lammps:sve2")
     }
 
@@ -124,7 +125,7 @@ final class StubRegistry: RegistryArtifactFetching {
         let path = try folder.write("spec.yaml", eksRulesSpec)
         let resolver = Self.resolver(revalidation: .milliseconds(1500))
         func firstTag() throws -> String? {
-            guard case .rules(let spec) = try resolver.resolve("file://" + path, deadline: Self.deadline) else { return nil }
+            guard case .rules(let spec) = try resolver.resolve("file://" + path, deadline: Self.deadline).artifact else { return nil }
             return spec.compatibilities.first?.tag
         }
         #expect(try firstTag() == "ghcr.io/example/lammps:sve")
@@ -141,7 +142,7 @@ final class StubRegistry: RegistryArtifactFetching {
             "example.org/spec:unknown": ("application/x-unknown", eksRulesSpec),
         ])
         let resolver = Self.resolver(registry: registry)
-        guard case .rules = try resolver.resolve("example.org/spec:rules", deadline: Self.deadline) else { Issue.record("expected rules"); return }
+        guard case .rules = try resolver.resolve("example.org/spec:rules", deadline: Self.deadline).artifact else { Issue.record("expected rules"); return }
         let mislabelled = try #require(Self.refusal(resolver, "example.org/spec:mislabelled"))
         #expect(mislabelled.category == .artifactInvalid)
         #expect(mislabelled.message.contains("is not a valid model-compatibility spec"))
@@ -158,7 +159,7 @@ final class StubRegistry: RegistryArtifactFetching {
         ])
         let resolver = Self.resolver(registry: registry, revalidation: .zero)
         for _ in 0..<2 {
-            guard case .catalog(let catalog) = try resolver.resolve("example.org/catalog:v1", deadline: Self.deadline) else {
+            guard case .catalog(let catalog) = try resolver.resolve("example.org/catalog:v1", deadline: Self.deadline).artifact else {
                 Issue.record("expected a catalog"); return
             }
             #expect(catalog.images.first?.attributes.operatingSystem?.version == Version("22.04"))
@@ -174,6 +175,6 @@ final class StubRegistry: RegistryArtifactFetching {
     @Test func ociReferenceWithoutRegistryAccessIsUnavailable() throws {
         let refused = try #require(Self.refusal(Self.resolver(), "ghcr.io/rse-ops/lammps-matrix:compatibility"))
         #expect(refused.category == .artifactUnavailable)
-        #expect(refused.message.contains("without registry access"))
+        #expect(refused.message.contains("is an OCI reference, but no registry access is configured"))
     }
 }

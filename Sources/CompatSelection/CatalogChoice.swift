@@ -69,26 +69,18 @@ public struct CatalogChooser: Sendable {
     /// Where candidate sets are kept, and the identity of the catalog's content (its list and every
     /// member's) that keys them: they depend only on the catalog, the host and the mode, while the draw
     /// among them depends on each request's seed. One value, so a memo is never used without an identity.
-    public struct CandidateMemo: Sendable {
-        public let memo: SnapshotMemo
-        public let catalogIdentity: String
+    public let candidateMemo: (memo: SnapshotMemo, catalog: ContentIdentity)?
 
-        public init(_ memo: SnapshotMemo, catalogIdentity: String) {
-            self.memo = memo
-            self.catalogIdentity = catalogIdentity
-        }
-    }
-
-    public let candidateMemo: CandidateMemo?
-
-    public init(catalog: ImageCatalog, views: FluxViewCatalog, candidateMemo: CandidateMemo? = nil) {
+    public init(catalog: ImageCatalog, views: FluxViewCatalog, candidateMemo: (memo: SnapshotMemo, catalog: ContentIdentity)? = nil) {
         selector = ImageSelector(catalog: catalog)
         self.views = views
         self.candidateMemo = candidateMemo
     }
 
-    private struct CandidateKey: Hashable, Sendable {
-        let catalog: String
+    /// The images a mode admits for a host, from one catalog's content.
+    struct CandidatesKey: SnapshotMemoKey {
+        typealias Value = CandidateSet
+        let catalog: ContentIdentity
         let host: HostEnvironment
         let mode: SelectionMode
     }
@@ -195,7 +187,7 @@ public struct CatalogChooser: Sendable {
         _ host: HostEnvironment, _ mode: SelectionMode, _ random: inout SeededRandom, hostName: String
     ) throws(SelectionRefusal) -> ImageSelection {
         let candidates = candidateMemo.map { kept in
-            kept.memo.value(CandidateKey(catalog: kept.catalogIdentity, host: host, mode: mode)) { selector.candidates(for: host, mode: mode) }
+            kept.memo.value(for: CandidatesKey(catalog: kept.catalog, host: host, mode: mode)) { selector.candidates(for: host, mode: mode) }
         } ?? selector.candidates(for: host, mode: mode)
         switch selector.select(from: candidates, random: &random) {
         case .selected(let selection):

@@ -124,8 +124,7 @@ import Testing
     }
 }
 
-/// The 18 measured instance types of the model experiment's cluster (the node features less the
-/// instance types the study never ran HPCG on).
+/// Instance types of a model-experiment cluster: 18 of the types the study measured HPCG on.
 let modelCluster = [
     "c6a.16xlarge", "c6i.16xlarge", "c6id.12xlarge", "c6in.12xlarge", "c7a.12xlarge", "c7g.16xlarge", "d3.4xlarge", "hpc6a.48xlarge",
     "hpc7g.16xlarge", "m6a.12xlarge", "m6g.12xlarge", "m6i.12xlarge", "m6id.12xlarge", "m7g.16xlarge", "r6a.12xlarge", "r6i.8xlarge",

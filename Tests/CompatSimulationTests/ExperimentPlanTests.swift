@@ -185,7 +185,7 @@ let modelCluster = [
             basic, platform    c2d-standard-8       5        1    50           5               0.3632        1.82           1.82
             model fom          hpc7g.16xlarge       2        3    90           4               1.6832        6.73           6.73
             model fom, random  2 of cheapest 3      1        2    40           1          1.288-1.848        1.29           1.85
-            total                                                180          10                             9.84           10.4
+            total                                                180          10                             9.84          10.40
             Approximate on-demand list prices read 2024-06; no discounts, storage or traffic.
 
             """)

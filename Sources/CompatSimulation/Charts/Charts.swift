@@ -173,7 +173,15 @@ struct DistributionChart {
         let legendWidth = legend.map { SVGDocument.textWidth($0, size: 12) + 30 }.max() ?? 0
         // The reference line's label sits in the right margin, beside the line, clear of every point.
         let baselineLabel = baseline.map { "\($0.0) median \(decimalText($0.1, maximumFractionDigits: 2))" }
-        let baselineWidth = baselineLabel.map { SVGDocument.textWidth($0, size: 11) + 8 } ?? 0
+        // Each box's median label stands right of the box and may reach past the last slot; the
+        // baseline's label starts after the furthest of them.
+        let medianLabelsEnd = groups.enumerated().compactMap { index, group in
+            Distribution(group.points.map(\.value)).map { d in
+                slot * (Double(index) + 0.5) + boxWidth / 2 + 6 + SVGDocument.textWidth(decimalText(d.median, maximumFractionDigits: 2), size: 11)
+            }
+        }.max() ?? 0
+        let baselineX = left + max(plotWidth, medianLabelsEnd) + 8
+        let baselineWidth = baselineLabel.map { baselineX - (left + plotWidth) + SVGDocument.textWidth($0, size: 11) + 8 } ?? 0
         let headingWidth = max(SVGDocument.textWidth(title, size: 17, bold: true), SVGDocument.textWidth(subtitle, size: 12))
         let width = max(left + plotWidth + baselineWidth + right + legendWidth, left + headingWidth + right)
         var svg = SVGDocument(width: width, height: top + plotHeight + bottom)
@@ -190,7 +198,8 @@ struct DistributionChart {
 
         if let (_, value) = baseline, let baselineLabel {
             svg.line(x1: left, y1: y(value), x2: left + plotWidth, y2: y(value), stroke: "#555555", width: 1.2, dash: "6 4")
-            svg.text(baselineLabel, x: left + plotWidth + 6, y: y(value) + 4, size: 11, fill: "#555555")
+            svg.line(x1: left + plotWidth, y1: y(value), x2: baselineX - 3, y2: y(value), stroke: "#555555", width: 1.2, dash: "2 3")
+            svg.text(baselineLabel, x: baselineX, y: y(value) + 4, size: 11, fill: "#555555")
         }
 
         for (index, group) in groups.enumerated() {
@@ -211,7 +220,10 @@ struct DistributionChart {
             svg.rect(x: centre - boxWidth / 2, y: y(d.thirdQuartile), width: boxWidth, height: max(1.5, y(d.firstQuartile) - y(d.thirdQuartile)), fill: colour + "33", stroke: "#333333", strokeWidth: 1.2,
                      title: "\(group.name): median \(decimalText(d.median, maximumFractionDigits: 3)), IQR \(decimalText(d.firstQuartile, maximumFractionDigits: 3))-\(decimalText(d.thirdQuartile, maximumFractionDigits: 3))")
             svg.line(x1: centre - boxWidth / 2, y1: y(d.median), x2: centre + boxWidth / 2, y2: y(d.median), stroke: "#111111", width: 2.5)
-            svg.text(decimalText(d.median, maximumFractionDigits: 2), x: centre + boxWidth / 2 + 6, y: y(d.median) + 4, size: 11, fill: "#111111")
+            // On a white ground, so the reference line (often this very median) does not cross it.
+            let medianText = decimalText(d.median, maximumFractionDigits: 2)
+            svg.rect(x: centre + boxWidth / 2 + 4, y: y(d.median) - 7, width: SVGDocument.textWidth(medianText, size: 11) + 4, height: 14, fill: "#ffffff")
+            svg.text(medianText, x: centre + boxWidth / 2 + 6, y: y(d.median) + 4, size: 11, fill: "#111111")
             for (i, point) in group.points.enumerated() {
                 // Deterministic jitter (golden-ratio sequence) spreads equal values across the box.
                 let offset = ((Double(i) * 0.618_033_988_75).truncatingRemainder(dividingBy: 1) - 0.5) * boxWidth * 0.8

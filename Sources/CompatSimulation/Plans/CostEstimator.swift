@@ -1,4 +1,5 @@
 import CompatCore
+import Foundation
 
 /// How long runs and cluster bring-ups take, the two inputs of a cost estimate besides prices.
 public struct CostAssumptions: Sendable, Hashable {
@@ -45,7 +46,8 @@ public struct CostEstimate: Sendable, Hashable {
 
     /// A table for stdout, one row per entry and a total, then where the prices came from.
     public var table: String {
-        func money(_ x: Double) -> String { decimalText(x, maximumFractionDigits: 2) }
+        // Money always with cents, so a column of amounts lines up and reads as money.
+        func money(_ x: Double) -> String { String(format: "%.2f", locale: Locale(identifier: "en_US_POSIX"), x) }
         func rate(_ low: Double, _ high: Double) -> String {
             low == high ? decimalText(low, maximumFractionDigits: 4)
                 : "\(decimalText(low, maximumFractionDigits: 4))-\(decimalText(high, maximumFractionDigits: 4))"

@@ -3,7 +3,7 @@ SWIFT ?= swift
 CONFIG ?= release
 BIN = $(shell $(SWIFT) build -c $(CONFIG) --show-bin-path 2>/dev/null)
 
-.PHONY: deps build run test bench fuzz clean
+.PHONY: deps build run test bench bench-compare fuzz clean
 
 deps:
 	@scripts/install-deps.sh
@@ -22,6 +22,10 @@ test: deps
 ## Benchmarks side by side, written to benchmarks/RESULTS.md (release builds, loopback only).
 bench: deps
 	benchmarks/run.sh
+
+## The admission path of BASE (a git revision) and the working tree side by side: make bench-compare BASE=HEAD~1
+bench-compare: deps
+	benchmarks/compare.sh "$(BASE)" $(ROUNDS)
 
 ## libFuzzer targets (fuzz/) for FUZZ_SECONDS each (default 60); crashes land in fuzz/findings/.
 fuzz: deps

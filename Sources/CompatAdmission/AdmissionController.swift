@@ -79,30 +79,33 @@ public struct AdmissionController: Sendable {
         guard target.isEnabled else {
             return unchanged("not labelled \(SelectionAnnotations.enabledLabel)=\(SelectionAnnotations.enabledValue)")
         }
-        guard kind != .miniCluster || request.kind.version == "v1alpha2" else {
+        if let supported = kind.supportedVersion, request.kind.version != supported {
             return unchanged(
-                "MiniCluster \(request.kind.version) is not supported",
-                warnings: ["only flux-framework.org/v1alpha2 MiniClusters get an image chosen; this one is \(request.kind.version)"]
+                "\(kind.rawValue) \(request.kind.version) is not supported",
+                warnings: ["only \(request.kind.group)/\(supported) \(kind.rawValue)s get an image chosen; this one is \(request.kind.version)"]
             )
         }
 
         let annotations = target.annotations
         let containers = target.containers
-        let placeholder = annotations[SelectionAnnotations.targetImage].map(\.trimmingSpaces).flatMap { $0.isEmpty ? nil : $0 }
-            ?? SelectionAnnotations.defaultTargetImage
-        guard containers.contains(where: { $0.image == placeholder }) else {
+        let placeholder = PlaceholderImage(
+            annotations[SelectionAnnotations.targetImage].map(\.trimmingSpaces).flatMap { $0.isEmpty ? nil : $0 }
+                ?? SelectionAnnotations.defaultTargetImage
+        )
+        let placeholders = containers.filter { placeholder.matches($0.image) }
+        guard !placeholders.isEmpty else {
             if let selected = annotations[SelectionAnnotations.selectedImage] {
                 return unchanged("already selected \(selected)")
             }
             return unchanged(
                 "no placeholder container",
-                warnings: ["no container uses placeholder image '\(placeholder)', so no image was selected"]
+                warnings: ["no container uses placeholder image '\(placeholder.text)', so no image was selected"]
             )
         }
 
         do {
             return try select(request: request, target: target, annotations: annotations, containers: containers,
-                              nodes: nodes, selector: selector)
+                              placeholder: placeholder, placeholders: placeholders, nodes: nodes, selector: selector)
         } catch {
             return AdmissionOutcome(
                 response: .deny(uid: request.uid, error), disposition: .denied, summary: error.message
@@ -111,22 +114,34 @@ public struct AdmissionController: Sendable {
     }
 
     private func select(
-        request: AdmissionRequest, target: AdmittedObject, annotations: [String: String],
-        containers: [ContainerImageSlot], nodes: ClusterNodeSet, selector: some AdmissionSelector
+        request: AdmissionRequest, target: AdmittedObject, annotations: [String: String], containers: [ContainerImageSlot],
+        placeholder: PlaceholderImage, placeholders: [ContainerImageSlot], nodes: ClusterNodeSet, selector: some AdmissionSelector
     ) throws(AdmissionDenial) -> AdmissionOutcome {
         let contract = try SelectionContract(annotations: annotations)
-        let nodeSelector = try target.nodeSelector()
+        if let service = placeholders.first(where: { $0.role == .service }) {
+            throw AdmissionDenial(
+                .invalid,
+                "\(service.field) names the placeholder image '\(service.image)', but a service runs its own image, not the "
+                    + "application image the selection chooses; set \(service.field) to the service's image"
+            )
+        }
+        let location = target.nodeSelectorLocation
+        let nodeSelector = try target.nodeSelector(at: location)
         let resolution = nodeResolver.resolve(
-            nodeSelector: nodeSelector, selectorField: target.kind.nodeSelectorField, in: nodes, explainingDifferences: contract.model == nil
+            nodeSelector: nodeSelector, selectorField: location.field, in: nodes, explainingDifferences: contract.model == nil
         )
-        if contract.model == nil, let problem = resolution.problem {
+        // Nodes that disagree are the selector's to judge: they may differ only in what this choice does not read.
+        if contract.model == nil, let problem = resolution.problem, !(problem.reason.isDisagreement && selector.judgesDisagreeingNodes) {
             throw AdmissionDenial(.invalid, problem.description)
         }
+        let (seed, seedSource) = contract.seed.map { ($0, SeedSource.annotation) }
+            ?? target.workloadSeed(namespace: request.namespace, requestUID: request.uid)
         let selectionRequest = SelectionRequest(
             requestUID: request.uid, kind: target.kind, operation: request.operation, namespace: request.namespace,
             objectName: request.displayName, contract: contract, annotations: annotations, nodeSelector: nodeSelector,
-            nodeFeatures: resolution, containers: containers, seed: contract.seed ?? Self.seed(fromUID: request.uid),
-            fluxViewImage: target.fluxViewImage, snapshot: nodes
+            nodeFeatures: resolution, containers: containers, placeholderContainers: placeholders.filter(\.role.receivesChosenImage),
+            seed: seed, seedSource: seedSource, mpi: contract.mpi == .any ? target.declaredMPI : contract.mpi,
+            fluxView: target.fluxView(placeholder: placeholder), snapshot: nodes
         )
         let decision: SelectionDecision
         do {
@@ -141,15 +156,25 @@ public struct AdmissionController: Sendable {
             )
         }
 
-        var warnings = try check(decision, request: selectionRequest, nodes: nodes)
+        var warnings = try check(decision, request: selectionRequest, target: target, nodes: nodes)
+        if let view = placeholders.first(where: { $0.role == .fluxView }), decision.fluxViewImage == nil {
+            throw AdmissionDenial(
+                .invalid,
+                "\(view.field) names the placeholder image '\(view.image)', but this selection keeps the flux view instead of choosing "
+                    + "one; set \(view.field) to a flux view image (or remove it to use the Flux Operator's default), or use mode "
+                    + "platform or platform-version, which choose the view"
+            )
+        }
         var builder = JSONPatchBuilder(document: target.object)
         var preCommandWarnings: [String] = []
         do throws(JSONPatchBuildError) {
             for slot in selectionRequest.placeholderContainers {
                 try builder.set(.string(decision.image), at: slot.pointer)
             }
-            for (key, value) in decision.nodeSelector.sorted(by: { $0.key < $1.key }) {
-                try builder.set(.string(value), at: target.kind.nodeSelectorPointer.appending(key))
+            for location in target.nodeSelectorLocations {
+                for (key, value) in decision.nodeSelector.sorted(by: { $0.key < $1.key }) {
+                    try builder.set(.string(value), at: location.pointer.appending(key))
+                }
             }
             if let fluxView = decision.fluxViewImage {
                 if target.kind == .miniCluster {
@@ -173,6 +198,7 @@ public struct AdmissionController: Sendable {
             disposition: patch.isEmpty ? .allowedUnchanged : .mutated,
             summary: "selected \(decision.image)\(placement)",
             decision: decision,
+            seedSource: seedSource,
             patchedObject: builder.document
         )
     }
@@ -215,26 +241,28 @@ public struct AdmissionController: Sendable {
 
     /// Rejects decisions that would leave the object broken, returning warnings for doubtful ones.
     private func check(
-        _ decision: SelectionDecision, request: SelectionRequest, nodes: ClusterNodeSet
+        _ decision: SelectionDecision, request: SelectionRequest, target: AdmittedObject, nodes: ClusterNodeSet
     ) throws(AdmissionDenial) -> [String] {
         for (role, image) in [("image", decision.image), ("flux view image", decision.fluxViewImage)] {
             guard let image else { continue }
             guard !image.isEmpty, !Self.containsSpaceOrControl(image) else {
                 throw AdmissionDenial(.internalError, "the selector returned an unusable \(role) reference '\(image)'")
             }
-            guard image != request.contract.placeholder else {
+            guard !PlaceholderImage(request.contract.placeholder).matches(image) else {
                 throw AdmissionDenial(.internalError, "the selector returned the placeholder '\(image)' itself as the \(role)")
             }
         }
-        let field = request.kind.nodeSelectorField
+        let selectors = try target.nodeSelectorLocations.map { location throws(AdmissionDenial) in (location.field, try target.nodeSelector(at: location)) }
         for (key, value) in decision.nodeSelector.sorted(by: { $0.key < $1.key }) {
             guard !key.isEmpty else { throw AdmissionDenial(.internalError, "the selector returned an empty nodeSelector key") }
-            if let existing = request.nodeSelector[key], existing != value {
-                throw AdmissionDenial(
-                    .invalid,
-                    "the selection needs \(key)=\(value), but \(field) sets \(key)=\(existing); remove that entry to let the "
-                        + "selection choose, or remove annotation \(SelectionAnnotations.model) to keep it"
-                )
+            for (field, selector) in selectors {
+                if let existing = selector[key], existing != value {
+                    throw AdmissionDenial(
+                        .invalid,
+                        "the selection needs \(key)=\(value), but \(field) sets \(key)=\(existing); remove that entry to let the "
+                            + "selection choose, or remove annotation \(SelectionAnnotations.model) to keep it"
+                    )
+                }
             }
             if request.kind == .pod, request.operation == .update, request.nodeSelector[key] == nil {
                 throw AdmissionDenial(
@@ -280,14 +308,9 @@ public struct AdmissionController: Sendable {
         switch (kind.group, kind.kind) {
         case ("", "Pod") where kind.version == "v1": .pod
         case ("flux-framework.org", "MiniCluster"): .miniCluster
+        case ("kubeflow.org", "MPIJob"): .mpiJob
         default: nil
         }
-    }
-
-    /// A per-request seed that a logged uid reproduces: the first draw of the uid's stream.
-    static func seed(fromUID uid: String) -> UInt64 {
-        var random = SeededRandom(seed: 0, stream: uid)
-        return random.next()
     }
 }
 
@@ -299,17 +322,20 @@ public struct AdmissionOutcome: Sendable {
     public var summary: String
     /// The selector's decision, when it was asked.
     public var decision: SelectionDecision?
+    /// Where the decision's seed came from, when a decision was made.
+    public var seedSource: SeedSource?
     /// The object with the patch applied, when a decision was written.
     public var patchedObject: JSONValue?
 
     public init(
         response: AdmissionResponse, disposition: AdmissionDisposition, summary: String,
-        decision: SelectionDecision? = nil, patchedObject: JSONValue? = nil
+        decision: SelectionDecision? = nil, seedSource: SeedSource? = nil, patchedObject: JSONValue? = nil
     ) {
         self.response = response
         self.disposition = disposition
         self.summary = summary
         self.decision = decision
+        self.seedSource = seedSource
         self.patchedObject = patchedObject
     }
 }

@@ -1,3 +1,4 @@
+import CompatCore
 import Foundation
 
 /// Where a compatibility artifact comes from: a registry reference, or a `file://` path to an artifact

@@ -1,3 +1,4 @@
+import CompatCore
 extension RegistryClient {
     /// The compatibility artifact for `reference`: the artifact itself when the reference names one, or,
     /// when it names an image (a manifest without a compatibility layer), the newest compatibility

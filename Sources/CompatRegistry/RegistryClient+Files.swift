@@ -1,3 +1,4 @@
+import CompatCore
 /// Every file of an artifact, as `oras pull` writes them: one per layer, named by its title annotation.
 public struct PulledFiles: Sendable, Equatable {
     /// The reference pinned to the manifest's digest.

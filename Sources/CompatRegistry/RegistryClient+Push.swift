@@ -1,3 +1,4 @@
+import CompatCore
 import CompatTransport
 import Foundation
 

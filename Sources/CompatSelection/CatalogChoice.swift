@@ -4,11 +4,12 @@ import CompatCore
 /// What an image catalog choice asks about the workload.
 public struct CatalogRequest: Sendable {
     public enum Workload: Sendable, Hashable {
-        /// A Pod: the host is the node itself, and nothing is injected into the image.
-        case pod
-        /// A Flux Operator MiniCluster: Flux from the view image (`spec.flux.container.image`, `nil` when
-        /// unset) runs inside the application image.
-        case miniCluster(fluxViewImage: String?)
+        /// Containers (a Pod, an MPIJob's pods): the image brings its own userland, so the node's OS does
+        /// not constrain it. `injectedFluxView` is the view a Flux Operator pod's `flux-view` init container
+        /// copies in: the descriptive modes then choose for it, as for its MiniCluster.
+        case containers(injectedFluxView: String?)
+        /// A Flux Operator MiniCluster: Flux from its view runs inside the application image.
+        case miniCluster(FluxViewSetting)
     }
 
     public var workload: Workload
@@ -45,17 +46,19 @@ public struct CatalogChoice: Sendable, Hashable {
 /// Chooses an image from a compspec catalog the way the LAMMPS experiment's modes did, with the Flux
 /// view as the host of a MiniCluster.
 ///
-/// - Pods: the host is the node (architecture, GPU, NFD's OS release); nothing is injected, so the
-///   descriptive mode does not constrain the image's C library.
-/// - MiniClusters, baseline modes (the experiment's choices, which may change the view):
-///   `basic` draws an image for the architecture and keeps the view; `platform` draws an image, then a
-///   view of that image's OS vendor; `platform-version` draws an image, then the view of its release line.
-/// - MiniClusters, descriptive modes: the view is given, and the image must work with it
-///   (``FluxView/hostEnvironment(gpu:mpi:)``: the view's OS and what its Flux needs from the image).
+/// What constrains the image, per kind and mode (`own userland`: ``HostEnvironment/ownUserland``):
 ///
-/// Views a baseline mode may draw are those of the architecture whose release line some catalog image
-/// of that architecture shares, which is the experiment's set (focal, jammy, rocky 8 and 9): a view no
-/// image was built for (noble) could only fail.
+/// | workload | basic, platform, platform-version | descriptive-basic | descriptive |
+/// | --- | --- | --- | --- |
+/// | Pod, MPIJob (own userland) | architecture | architecture, GPU, CPU target | architecture, GPU, CPU, MPI |
+/// | Flux Operator pod with a known view | architecture | the view, as a MiniCluster | the view, as a MiniCluster |
+/// | MiniCluster, view disabled (own userland) | architecture | architecture, GPU, CPU target | architecture, GPU, CPU, MPI |
+/// | MiniCluster with a view | architecture; `platform` then draws a view of the image's vendor, `platform-version` the view of its release line | the view's OS vendor and version, GPU, CPU target | GPU, CPU, what the view's Flux needs from the image's C library, MPI |
+///
+/// The node's own OS never constrains an image: a container brings its userland, and in a MiniCluster the
+/// view's OS is the environment. Views a baseline mode may draw are those of the architecture whose
+/// release line some catalog image of that architecture shares, which is the experiment's set (focal,
+/// jammy, rocky 8 and 9): a view no image was built for (noble) could only fail.
 public struct CatalogChooser: Sendable {
     public let selector: ImageSelector
     public let views: FluxViewCatalog
@@ -88,27 +91,34 @@ public struct CatalogChooser: Sendable {
     public func choose(_ request: CatalogRequest) throws(SelectionRefusal) -> CatalogChoice {
         var random = SeededRandom(seed: request.seed, stream: Self.imageStream)
         switch request.workload {
-        case .pod:
-            guard let architecture = request.node.architecture else { throw Self.missingArchitecture }
-            let host = HostEnvironment(
-                architecture: architecture, operatingSystem: request.node.operatingSystem, gpu: request.node.gpu, mpi: request.mpi,
-                runtimeABI: .unconstrained
-            )
-            let selection = try select(host, request.mode, &random, hostName: "the nodes")
-            return CatalogChoice(
-                image: selection.image, fluxView: nil, preCommands: selection.preCommands, candidateCount: selection.candidates.count,
-                explanation: "\(request.mode) chose \(selection.image.name) among \(selection.candidates.count) images for \(host.architecture) nodes"
-            )
-        case .miniCluster(let viewImage):
-            let viewImage = viewImage ?? Self.defaultFluxViewImage
-            let current = views.view(named: viewImage)
+        case .containers(let injected):
+            if request.mode.isDescriptive, let injected, let view = views.view(named: injected) {
+                return try chooseForView(view, field: "the flux-view init container's image", request, &random)
+            }
+            return try chooseOwnUserland(request, &random, hostName: "the nodes")
+        case .miniCluster(.disabled):
+            return try chooseOwnUserland(request, &random, hostName: "the nodes (flux view disabled: the image brings its own Flux)")
+        case .miniCluster(let setting):
+            let viewImage: String? = switch setting {
+            case .image(let image): image
+            case .operatorDefault, .none: Self.defaultFluxViewImage
+            case .placeholder, .disabled: nil
+            }
+            let current = viewImage.flatMap(views.view(named:))
             if request.mode.isDescriptive {
-                return try chooseForView(current, viewImage: viewImage, request, &random)
+                guard let viewImage else { throw Self.placeholderView(request.mode) }
+                guard let current else { throw unknownView(viewImage, setting: setting) }
+                do {
+                    return try chooseForView(current, field: Self.fluxViewField, request, &random)
+                } catch where setting == .operatorDefault && error.category == .noCompatibleChoice {
+                    throw assumedDefault(error, request)
+                }
             }
             guard let architecture = request.node.architecture ?? current?.architecture else { throw Self.missingArchitecture }
             let selection = try select(HostEnvironment(architecture: architecture), .basic, &random, hostName: "the nodes")
             let view = try pairedView(for: selection.image, mode: request.mode, architecture: architecture, seed: request.seed)
-            let pairing = view.map { " with flux view \($0.image)" } ?? ", keeping flux view \(viewImage)"
+            guard view != nil || viewImage != nil else { throw Self.placeholderView(request.mode) }
+            let pairing = view.map { " with flux view \($0.image)" } ?? ", keeping flux view \(viewImage ?? "")"
             return CatalogChoice(
                 image: selection.image, fluxView: view, preCommands: [], candidateCount: selection.candidates.count,
                 explanation: "\(request.mode) drew \(selection.image.name) among \(selection.candidates.count) \(architecture) images\(pairing)"
@@ -116,24 +126,67 @@ public struct CatalogChooser: Sendable {
         }
     }
 
+    /// Where a MiniCluster names its view, as users write it.
+    static let fluxViewField = "spec.flux.container.image"
+
+    /// An image for containers that bring their own userland: the nodes' architecture, GPU and CPU.
+    private func chooseOwnUserland(
+        _ request: CatalogRequest, _ random: inout SeededRandom, hostName: String
+    ) throws(SelectionRefusal) -> CatalogChoice {
+        guard let architecture = request.node.architecture else { throw Self.missingArchitecture }
+        let host = HostEnvironment(
+            architecture: architecture, gpu: request.node.gpu, mpi: request.mpi, runtimeABI: .unconstrained, ownUserland: true
+        )
+        let selection = try select(host, request.mode, &random, hostName: hostName)
+        return CatalogChoice(
+            image: selection.image, fluxView: nil, preCommands: selection.preCommands, candidateCount: selection.candidates.count,
+            explanation: "\(request.mode) chose \(selection.image.name) among \(selection.candidates.count) images for \(host.architecture) nodes"
+        )
+    }
+
+    private func unknownView(_ image: String, setting: FluxViewSetting) -> SelectionRefusal {
+        let known = views.views.map(\.image).joined(separator: ", ")
+        return SelectionRefusal(
+            .invalidRequest,
+            "flux view \(image) (\(Self.fluxViewField)) is not in the view catalog, so what its Flux needs from the "
+                + "application image is unknown; set \(Self.fluxViewField) to one of \(known), set spec.flux.container.disable: "
+                + "true if the image brings its own Flux, or use mode basic, platform or platform-version"
+        )
+    }
+
+    static func placeholderView(_ mode: SelectionMode) -> SelectionRefusal {
+        SelectionRefusal(
+            .invalidRequest,
+            "\(fluxViewField) names the placeholder, and mode \(mode) keeps the flux view instead of choosing one; set "
+                + "\(fluxViewField) to a flux view image, or use mode platform or platform-version, which choose the view"
+        )
+    }
+
+    /// A descriptive refusal for a MiniCluster without a view, saying which view was assumed and which
+    /// views this catalog has images for on these nodes.
+    private func assumedDefault(_ refusal: SelectionRefusal, _ request: CatalogRequest) -> SelectionRefusal {
+        let workable = views.views.filter { view in
+            guard request.node.architecture.map({ $0 == view.architecture }) ?? true else { return false }
+            return !selector.candidates(for: view.hostEnvironment(gpu: request.node.gpu, mpi: request.mpi), mode: request.mode).images.isEmpty
+        }.map(\.image)
+        let choice = workable.isEmpty ? "" : "set \(Self.fluxViewField) to one of \(workable.joined(separator: ", ")), or "
+        return SelectionRefusal(
+            .noCompatibleChoice,
+            "\(Self.fluxViewField) is not set, so the Flux Operator's default view \(Self.defaultFluxViewImage) was assumed, and "
+                + refusal.message + "; " + choice + "use mode basic, platform or platform-version"
+        )
+    }
+
     /// The descriptive modes: an image that runs with the given view's Flux on these nodes.
     private func chooseForView(
-        _ view: FluxView?, viewImage: String, _ request: CatalogRequest, _ random: inout SeededRandom
+        _ view: FluxView, field: String, _ request: CatalogRequest, _ random: inout SeededRandom
     ) throws(SelectionRefusal) -> CatalogChoice {
-        guard let view else {
-            let known = views.views.map(\.image).joined(separator: ", ")
-            throw SelectionRefusal(
-                .invalidRequest,
-                "flux view \(viewImage) (spec.flux.container.image) is not in the view catalog, so what its Flux needs from the "
-                    + "application image is unknown; use one of \(known), or mode basic, platform or platform-version"
-            )
-        }
         if let architecture = request.node.architecture, architecture != view.architecture {
             let matching = views.views(for: architecture).map(\.image).joined(separator: ", ")
             throw SelectionRefusal(
                 .invalidRequest,
                 "flux view \(view.image) is built for \(view.architecture) but the nodes are \(architecture); set "
-                    + "spec.flux.container.image to a \(architecture) view (\(matching.isEmpty ? "none is known" : matching))"
+                    + "\(field) to a \(architecture) view (\(matching.isEmpty ? "none is known" : matching))"
             )
         }
         let host = view.hostEnvironment(gpu: request.node.gpu, mpi: request.mpi)

@@ -1,8 +1,9 @@
 import CompatCore
 import Foundation
 
-/// What a node's labels say about the host an image runs on: CPU architecture, GPU, and the node's
-/// operating system as NFD reports it.
+/// What a node's labels say about the host an image runs on: CPU architecture and GPU. The node's own
+/// operating system is not a fact about the image's host: a container brings its userland, and a
+/// MiniCluster's host is its flux view.
 ///
 /// Only labels Kubernetes or common operators set are read, so selection works on clusters without NFD
 /// (architecture from the kubelet's `kubernetes.io/arch`, GPU from the NVIDIA GPU operator) and gets
@@ -10,9 +11,6 @@ import Foundation
 public struct NodeHostFacts: Sendable, Hashable {
     public var architecture: Architecture?
     public var gpu: GPU
-    /// The node's own OS (`system-os_release.ID` / `VERSION_ID`), which is the host OS of a Pod. A
-    /// MiniCluster's host OS is its flux view's instead, because Flux runs inside the application image.
-    public var operatingSystem: OperatingSystem?
 
     /// The kubelet's label first, then the deprecated beta label.
     public static let architectureLabels = ["kubernetes.io/arch", "beta.kubernetes.io/arch"]
@@ -26,13 +24,10 @@ public struct NodeHostFacts: Sendable, Hashable {
     public static let nvidiaPCILabel = "feature.node.kubernetes.io/pci-10de.present"
     static let pciLabelPrefix = "feature.node.kubernetes.io/pci-"
     static let nvidiaPCISuffix = "10de.present"
-    public static let osIDLabel = "feature.node.kubernetes.io/system-os_release.ID"
-    public static let osVersionLabel = "feature.node.kubernetes.io/system-os_release.VERSION_ID"
 
-    public init(architecture: Architecture?, gpu: GPU = .unavailable, operatingSystem: OperatingSystem? = nil) {
+    public init(architecture: Architecture?, gpu: GPU = .unavailable) {
         self.architecture = architecture
         self.gpu = gpu
-        self.operatingSystem = operatingSystem
     }
 
     /// Reads the facts from one label set (a node's, or the labels several interchangeable nodes share).
@@ -47,10 +42,5 @@ public struct NodeHostFacts: Sendable, Hashable {
             return deviceClass.isEmpty || (deviceClass.hasPrefix("03") && deviceClass.hasSuffix("_"))
         }
         gpu = present || count > 0 || pci ? GPU(available: true, vendor: .nvidia) : .unavailable
-        if let id = labels[Self.osIDLabel], !id.isEmpty, let versionText = labels[Self.osVersionLabel], let version = Version(versionText) {
-            operatingSystem = OperatingSystem(vendor: OSVendor(id: id), version: version)
-        } else {
-            operatingSystem = nil
-        }
     }
 }

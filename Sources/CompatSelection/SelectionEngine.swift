@@ -43,6 +43,10 @@ public struct SelectionEngine: Sendable {
         public let engine: SelectionEngine
         public let deadline: ContinuousClock.Instant
 
+        /// The engine reads only some labels (a catalog: architecture and GPU), so nodes that differ in others
+        /// still give one answer.
+        public var judgesDisagreeingNodes: Bool { true }
+
         public func decide(_ request: SelectionRequest) throws -> SelectionDecision {
             do {
                 return try engine.decide(request, deadline: deadline)
@@ -79,26 +83,23 @@ public struct SelectionEngine: Sendable {
                     + "\(resolved.artifact.kindDescription), which chooses no instance; remove the annotation or reference a model-compatibility spec"
             )
         }
-        guard let features = request.nodeFeatures.features else {
-            throw SelectionRefusal(.invalidRequest, request.nodeFeatures.problem?.description ?? "the nodes could not be resolved")
-        }
         switch resolved.artifact {
         case .rules(let spec):
-            let choice = try RuleChoice.choose(spec: spec, labels: features.labels, artifact: reference)
+            let choice = try agreed(request) { labels throws(SelectionRefusal) in
+                try RuleChoice.choose(spec: spec, labels: labels, artifact: reference)
+            } same: { $0.image == $1.image }
             let warnings = request.contract.mode.map { ["mode \($0) was ignored: the artifact's rules choose the image"] } ?? []
             return SelectionDecision(image: choice.image, warnings: warnings, explanation: choice.explanation)
         case .catalog(let catalog):
-            let workload: CatalogRequest.Workload = switch request.kind {
-            case .pod: .pod
-            case .miniCluster: .miniCluster(fluxViewImage: request.fluxViewImage)
+            let workload: CatalogRequest.Workload = switch (request.kind, request.fluxView) {
+            case (.miniCluster, let setting): .miniCluster(setting)
+            case (_, .image(let injected)): .containers(injectedFluxView: injected)
+            default: .containers(injectedFluxView: nil)
             }
             let mode = request.contract.mode ?? defaultMode
-            let chooser = CatalogChooser(
-                catalog: catalog, views: views, candidateMemo: (request.snapshot.memo, catalog: resolved.identity)
-            )
-            let choice = try chooser.choose(CatalogRequest(
-                workload: workload, mode: mode, node: NodeHostFacts(labels: features.labels), seed: request.seed, mpi: request.contract.mpi
-            ))
+            let chooser = CatalogChooser(catalog: catalog, views: views, candidateMemo: (request.snapshot.memo, catalog: resolved.identity))
+            let facts = try agreed(request) { labels in NodeHostFacts(labels: labels) } same: { $0 == $1 }
+            let choice = try chooser.choose(CatalogRequest(workload: workload, mode: mode, node: facts, seed: request.seed, mpi: request.mpi))
             var warnings: [String] = []
             if request.contract.mpi != .any, mode != .descriptive {
                 warnings.append("annotation \(SelectionAnnotations.mpi) was ignored: only mode descriptive checks the image's MPI")
@@ -110,6 +111,26 @@ public struct SelectionEngine: Sendable {
         case .models:
             throw SelectionRefusal(.invalidRequest, "\(reference) is a model-compatibility spec")
         }
+    }
+
+    /// What `read` finds on the nodes the object can run on. Several kinds of node are fine when they agree
+    /// on everything this choice reads (a Pod's image does not care that one node runs Amazon Linux and
+    /// another Bottlerocket); otherwise the refusal names the differing labels and a nodeSelector that picks
+    /// one kind.
+    private func agreed<Value>(
+        _ request: SelectionRequest, _ read: ([String: String]) throws(SelectionRefusal) -> Value, same: (Value, Value) -> Bool
+    ) throws(SelectionRefusal) -> Value {
+        if let features = request.nodeFeatures.features { return try read(features.labels) }
+        let problem = request.nodeFeatures.problem
+        let kinds = request.nodeFeatures.classes
+        guard let first = kinds.first else {
+            throw SelectionRefusal(.invalidRequest, problem?.description ?? "the nodes could not be resolved")
+        }
+        let value = try read(first.labels)
+        for kind in kinds.dropFirst() where !same(value, try read(kind.labels)) {
+            throw SelectionRefusal(.invalidRequest, problem?.description ?? "the nodes this workload can run on differ")
+        }
+        return value
     }
 
     private func chooseByModel(
@@ -129,9 +150,14 @@ public struct SelectionEngine: Sendable {
         }
         var fluxView: String?
         if request.kind == .miniCluster {
-            let current = request.fluxViewImage ?? CatalogChooser.defaultFluxViewImage
-            switch views.replacement(for: current, architecture: choice.architecture) {
-            case .keep: break
+            let current: String
+            switch request.fluxView {
+            case .image(let image): current = image
+            case .disabled: current = ""
+            case .operatorDefault, .none, .placeholder: current = CatalogChooser.defaultFluxViewImage
+            }
+            switch current.isEmpty ? .keep : views.replacement(for: current, architecture: choice.architecture) {
+            case .keep: if request.fluxView == .placeholder { fluxView = current }
             case .replace(let view): fluxView = view.image
             case .unknown:
                 warnings.append("flux view \(current) is not in the view catalog; check it is built for \(choice.architecture)")

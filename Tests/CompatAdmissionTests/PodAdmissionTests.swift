@@ -44,17 +44,24 @@ import Testing
         #expect(request.placeholderContainers.map(\.pointer.description) == ["/spec/containers/0/image", "/spec/initContainers/0/image"])
     }
 
-    @Test func withoutASeedAnnotationTheSeedComesFromTheRequestUID() throws {
+    /// Pods of one ReplicaSet arrive in requests of their own; the seed comes from the owner, so they all
+    /// get the same choice. Without an owner or a workload label it comes from the request.
+    @Test func withoutASeedAnnotationTheSeedComesFromTheOwningWorkload() throws {
         let selector = RecordingSelector(InstanceTypeSelector(instanceType: "hpc7g.16xlarge"))
         _ = try AdmittedFixture.admit("pod-create-model-without-node-selector.json", nodes: try EKSNodes.all(), selector: selector)
-        let again = RecordingSelector(InstanceTypeSelector(instanceType: "hpc7g.16xlarge"))
-        _ = try AdmittedFixture.admit("pod-create-model-without-node-selector.json", nodes: try EKSNodes.all(), selector: again)
         let seed = try #require(selector.requests.first?.seed)
-        #expect(seed == again.requests.first?.seed)
-        var other = try AdmissionFixtures.request("pod-create-model-without-node-selector.json")
-        other.uid = "d0b5f3a8-7e2c-4d61-9b4a-5f8e1c7d3a93"
+        #expect(selector.requests.first?.seedSource == .ownerReference)
+        var sibling = try AdmissionFixtures.request("pod-create-model-without-node-selector.json")
+        sibling.uid = "d0b5f3a8-7e2c-4d61-9b4a-5f8e1c7d3a93"
+        let second = RecordingSelector(InstanceTypeSelector(instanceType: "hpc7g.16xlarge"))
+        _ = AdmissionController().admit(sibling, nodes: try EKSNodes.all(), selector: second)
+        #expect(second.requests.first?.seed == seed)
+
+        var orphan = sibling
+        orphan.object = try JSONPatch([.remove(path: JSONPointer(tokens: ["metadata", "ownerReferences"]))]).apply(to: try #require(orphan.object))
         let third = RecordingSelector(InstanceTypeSelector(instanceType: "hpc7g.16xlarge"))
-        _ = AdmissionController().admit(other, nodes: try EKSNodes.all(), selector: third)
+        _ = AdmissionController().admit(orphan, nodes: try EKSNodes.all(), selector: third)
+        #expect(third.requests.first?.seedSource == .requestUID)
         #expect(third.requests.first?.seed != seed)
     }
 

@@ -1,3 +1,4 @@
+import CompatCore
 import CompatRegistry
 import Foundation
 import Testing

@@ -13,7 +13,7 @@ import Testing
     }
 
     static func miniCluster(_ mode: SelectionMode, view: String?, node: NodeHostFacts = amdCPU, seed: UInt64) -> CatalogRequest {
-        CatalogRequest(workload: .miniCluster(fluxViewImage: view), mode: mode, node: node, seed: seed)
+        CatalogRequest(workload: .miniCluster(view.map(FluxViewSetting.image) ?? .operatorDefault), mode: mode, node: node, seed: seed)
     }
 
     @Test func basicDrawsAnImageOfTheArchitectureAndKeepsTheView() throws {
@@ -93,12 +93,18 @@ import Testing
         #expect(choice.preCommands == [". /opt/intel/mpi/latest/env/vars.sh"])
     }
 
-    /// The Flux Operator's default view (noble, glibc 2.39) runs with no catalog image.
-    @Test func defaultNobleViewHasNoCompatibleImage() throws {
+    /// The Flux Operator's default view (noble, glibc 2.39) runs with no catalog image; the refusal says
+    /// that default was assumed and which views would work.
+    @Test func defaultNobleViewHasNoCompatibleImageAndTheRefusalNamesTheAssumedDefault() throws {
         let chooser = try Self.chooser()
         let refused = try #require(refusal { () throws(SelectionRefusal) in try chooser.choose(Self.miniCluster(.descriptive, view: nil, seed: 1)) })
         #expect(refused.category == .noCompatibleChoice)
-        #expect(refused.message.hasPrefix("no image in the catalog fits flux view ghcr.io/converged-computing/flux-view-ubuntu:tag-noble"))
+        #expect(refused.message.hasPrefix(
+            "spec.flux.container.image is not set, so the Flux Operator's default view ghcr.io/converged-computing/flux-view-ubuntu:tag-noble "
+                + "was assumed, and no image in the catalog fits flux view ghcr.io/converged-computing/flux-view-ubuntu:tag-noble"
+        ))
+        #expect(refused.message.contains("; set spec.flux.container.image to one of ghcr.io/converged-computing/flux-view-ubuntu:tag-focal"))
+        #expect(refused.message.hasSuffix(", or use mode basic, platform or platform-version"))
     }
 
     @Test func viewForAnotherArchitectureIsInvalid() throws {
@@ -117,17 +123,21 @@ import Testing
         #expect(refused.message.hasPrefix("flux view example.org/my-flux:1 (spec.flux.container.image) is not in the view catalog"))
     }
 
-    /// A Pod brings its own C library, so descriptive accepts every arm64 CPU image on an Amazon Linux
-    /// node; descriptive-basic (exact OS match) accepts none.
-    @Test func podsAreJudgedByTheNodeAlone() throws {
+    /// A Pod brings its own userland, so the node's OS (Amazon Linux here) constrains nothing: both
+    /// descriptive modes accept every arm64 CPU image, and the baseline modes every arm64 image.
+    @Test func podsAreJudgedByTheNodeAloneNotItsOS() throws {
         let chooser = try Self.chooser()
         let node = NodeHostFacts(labels: try TestData.labels(ofInstanceType: "hpc7g.16xlarge"))
-        let choice = try chooser.choose(CatalogRequest(workload: .pod, mode: .descriptive, node: node, seed: 9))
-        #expect(choice.candidateCount == 4)
-        #expect(choice.image.attributes.architecture == .arm64)
-        #expect(choice.image.attributes.gpu?.available == false)
-        let exact = refusal { () throws(SelectionRefusal) in try chooser.choose(CatalogRequest(workload: .pod, mode: .descriptiveBasic, node: node, seed: 9)) }
-        #expect(exact?.message.contains("OS vendor amzn") == true)
+        for mode in [SelectionMode.descriptive, .descriptiveBasic] {
+            let choice = try chooser.choose(CatalogRequest(workload: .containers(injectedFluxView: nil), mode: mode, node: node, seed: 9))
+            #expect(choice.candidateCount == 4, "\(mode)")
+            #expect(choice.image.attributes.architecture == .arm64)
+            #expect(choice.image.attributes.gpu?.available == false)
+            #expect(choice.fluxView == nil)
+        }
+        let basic = try chooser.choose(CatalogRequest(workload: .containers(injectedFluxView: nil), mode: .platformVersion, node: node, seed: 9))
+        #expect(basic.candidateCount == 8)
+        #expect(basic.fluxView == nil)
     }
 
     @Test func sameSeedSameChoice() throws {

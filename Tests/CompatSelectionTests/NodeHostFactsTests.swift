@@ -4,11 +4,17 @@ import Testing
 @testable import CompatSelection
 
 @Suite struct NodeHostFactsTests {
-    @Test func readsArchitectureAndOSFromEKSLabels() throws {
-        let facts = NodeHostFacts(labels: try TestData.labels(ofInstanceType: "hpc7g.16xlarge"))
+    /// The node's OS release is not an image host fact: an Amazon Linux and a Bottlerocket node of one
+    /// instance type are the same host to an image.
+    @Test func readsArchitectureAndGPUButNotTheNodeOS() throws {
+        let labels = try TestData.labels(ofInstanceType: "hpc7g.16xlarge")
+        let facts = NodeHostFacts(labels: labels)
         #expect(facts.architecture == .arm64)
         #expect(facts.gpu.available == false)
-        #expect(facts.operatingSystem == OperatingSystem(vendor: .amzn, version: try #require(Version("2023"))))
+        var bottlerocket = labels
+        bottlerocket["feature.node.kubernetes.io/system-os_release.ID"] = "bottlerocket"
+        bottlerocket["feature.node.kubernetes.io/system-os_release.VERSION_ID"] = "1.20.0"
+        #expect(NodeHostFacts(labels: bottlerocket) == facts)
     }
 
     @Test func detectsNVIDIAFromNFDClassAndVendorPCILabel() throws {

@@ -119,18 +119,37 @@ public struct NodeFeatureResolver: Sendable {
             for node in candidates.dropFirst() {
                 shared = shared.filter { node.labels[$0.key] == $0.value }
             }
-            return NodeFeatureResolution(
-                candidates: candidates, candidateSet: candidateSet,
-                outcome: .success(ResolvedNodeFeatures(labels: shared, nodeNames: candidates.map(\.name)))
-            )
+            let features = ResolvedNodeFeatures(labels: shared, nodeNames: candidates.map(\.name))
+            var resolution = NodeFeatureResolution(candidates: candidates, candidateSet: candidateSet, outcome: .success(features))
+            resolution.classes = [features]
+            return resolution
         }
         let reason: NodeResolutionProblem.Reason = nodeSelector.isEmpty ? .heterogeneousCluster : .ambiguousNodeSelector
         guard explainingDifferences else { return failure(reason, candidates: candidates, nodeNames: candidates.map(\.name)) }
         let differences = differences(among: candidates)
-        return failure(
+        var resolution = failure(
             reason, candidates: candidates, nodeNames: candidates.map(\.name), differences: differences,
             suggestion: suggestion(differences, candidates: candidates)
         )
+        resolution.classes = Self.kinds(of: positions, classes: classes, nodes: nodes)
+        return resolution
+    }
+
+    /// The candidates grouped into kinds of node (equal compatibility-relevant labels), each with the labels
+    /// its nodes share, in order of first appearance.
+    private static func kinds(of positions: [Int], classes: [Int], nodes: [ClusterNode]) -> [ResolvedNodeFeatures] {
+        var order: [Int] = []
+        var members: [Int: [Int]] = [:]
+        for position in positions {
+            if members[classes[position]] == nil { order.append(classes[position]) }
+            members[classes[position], default: []].append(position)
+        }
+        return order.map { kind in
+            let group = members[kind] ?? []
+            var shared = nodes[group[0]].labels
+            for position in group.dropFirst() { shared = shared.filter { nodes[position].labels[$0.key] == $0.value } }
+            return ResolvedNodeFeatures(labels: shared, nodeNames: group.map { nodes[$0].name })
+        }
     }
 
     /// A `key=value` entry whose nodes all agree: the instance type first (the usual way to pick a kind
@@ -174,6 +193,9 @@ public struct NodeFeatureResolution: Sendable, Hashable {
     public var candidates: [ClusterNode]
     /// What picked ``candidates``: the key for results derived from them within the snapshot.
     public var candidateSet: CandidateNodeSet
+    /// The kinds of node among the candidates when they disagree (each with the labels its nodes share);
+    /// the one kind when they agree. A selector may find that they agree on everything its choice reads.
+    public var classes: [ResolvedNodeFeatures] = []
     public var outcome: Result<ResolvedNodeFeatures, NodeResolutionProblem>
 
     public init(
@@ -247,6 +269,9 @@ public struct NodeResolutionProblem: Error, Sendable, Hashable, CustomStringConv
         case ambiguousNodeSelector
         /// No nodeSelector, and the schedulable workers differ in compatibility-relevant labels.
         case heterogeneousCluster
+
+        /// The candidates exist but differ; whether that matters depends on what the choice reads.
+        public var isDisagreement: Bool { self == .ambiguousNodeSelector || self == .heterogeneousCluster }
     }
 
     public var reason: Reason

@@ -10,6 +10,15 @@ import CompatCore
 /// keeps a placeholder image.
 public protocol AdmissionSelector {
     func decide(_ request: SelectionRequest) throws -> SelectionDecision
+
+    /// Whether the selector is asked when the candidate nodes disagree (``NodeResolutionProblem/Reason/isDisagreement``)
+    /// and judges for itself whether they differ in anything its choice reads. By default it is not: such
+    /// objects are denied with the differing labels before it is asked.
+    var judgesDisagreeingNodes: Bool { get }
+}
+
+extension AdmissionSelector {
+    public var judgesDisagreeingNodes: Bool { false }
 }
 
 /// The kinds the webhook mutates.
@@ -18,6 +27,17 @@ public enum AdmittedKind: String, Sendable, Hashable, CaseIterable {
     case pod = "Pod"
     /// `flux-framework.org/v1alpha2` MiniCluster.
     case miniCluster = "MiniCluster"
+    /// `kubeflow.org/v2beta1` MPIJob (the MPI Operator).
+    case mpiJob = "MPIJob"
+
+    /// The one API version whose schema the webhook knows (`nil`: the kind's group has one, `v1`).
+    public var supportedVersion: String? {
+        switch self {
+        case .pod: nil
+        case .miniCluster: "v1alpha2"
+        case .mpiJob: "v2beta1"
+        }
+    }
 }
 
 /// One container's image and where it sits in the object.
@@ -26,6 +46,21 @@ public struct ContainerImageSlot: Sendable, Hashable {
         case container = "containers"
         case initContainer = "initContainers"
         case ephemeralContainer = "ephemeralContainers"
+        /// A MiniCluster's `spec.services[]`: service containers that run their own image.
+        case service = "services"
+        /// A MiniCluster's `spec.flux.container.image`.
+        case fluxView = "flux.container"
+
+        /// The container lists of a pod spec.
+        public static let podRoles: [Role] = [.container, .initContainer, .ephemeralContainer]
+
+        /// Whether a placeholder here receives the chosen application image.
+        public var receivesChosenImage: Bool {
+            switch self {
+            case .container, .initContainer, .ephemeralContainer: true
+            case .service, .fluxView: false
+            }
+        }
     }
 
     public var role: Role
@@ -34,13 +69,16 @@ public struct ContainerImageSlot: Sendable, Hashable {
     public var image: String
     /// The pointer to the `image` member, e.g. `/spec/initContainers/0/image`.
     public var pointer: JSONPointer
+    /// The field as users write it, e.g. `spec.services[0].image`, for messages.
+    public var field: String
 
-    public init(role: Role, index: Int, name: String, image: String, pointer: JSONPointer) {
+    public init(role: Role, index: Int, name: String, image: String, pointer: JSONPointer, field: String? = nil) {
         self.role = role
         self.index = index
         self.name = name
         self.image = image
         self.pointer = pointer
+        self.field = field ?? "spec.\(role.rawValue)[\(index)].image"
     }
 }
 
@@ -62,13 +100,20 @@ public struct SelectionRequest: Sendable {
     /// artifact-based choice; for model-based choice (``SelectionContract/model`` set) it may be
     /// unresolved, and the selector chooses among ``NodeFeatureResolution/candidates``.
     public var nodeFeatures: NodeFeatureResolution
-    /// Every container image in the object, placeholder or not.
+    /// Every image field in the object, placeholder or not.
     public var containers: [ContainerImageSlot]
+    /// The image fields that name the placeholder and receive the chosen image.
+    public var placeholderContainers: [ContainerImageSlot]
     /// The seed for every random choice of this request: the seed annotation when present, otherwise
-    /// derived from ``requestUID`` (so a logged uid reproduces the choice).
+    /// derived from the workload the object belongs to (``seedSource`` says which rule gave it), so every
+    /// Pod of one Job, StatefulSet or MiniCluster gets the same choice.
     public var seed: UInt64
-    /// MiniCluster only: `spec.flux.container.image`, `nil` when unset (the Flux Operator then uses its default).
-    public var fluxViewImage: String?
+    public var seedSource: SeedSource
+    /// What the job needs from the image's MPI: the annotation's, else what the object declares (an
+    /// MPIJob's `spec.mpiImplementation`).
+    public var mpi: MPIRequirement
+    /// The flux view a MiniCluster (or a Flux Operator pod) runs Flux from.
+    public var fluxView: FluxViewSetting
     /// The node snapshot the request is decided against. A selector keeps what it derives from the
     /// candidates in its ``ClusterNodeSet/memo``, keyed by ``NodeFeatureResolution/candidateSet``.
     public var snapshot: ClusterNodeSet
@@ -76,8 +121,8 @@ public struct SelectionRequest: Sendable {
     public init(
         requestUID: String, kind: AdmittedKind, operation: AdmissionOperation, namespace: String?, objectName: String,
         contract: SelectionContract, annotations: [String: String], nodeSelector: [String: String],
-        nodeFeatures: NodeFeatureResolution, containers: [ContainerImageSlot], seed: UInt64, fluxViewImage: String? = nil,
-        snapshot: ClusterNodeSet
+        nodeFeatures: NodeFeatureResolution, containers: [ContainerImageSlot], placeholderContainers: [ContainerImageSlot], seed: UInt64,
+        seedSource: SeedSource, mpi: MPIRequirement, fluxView: FluxViewSetting = .none, snapshot: ClusterNodeSet
     ) {
         self.requestUID = requestUID
         self.kind = kind
@@ -89,14 +134,12 @@ public struct SelectionRequest: Sendable {
         self.nodeSelector = nodeSelector
         self.nodeFeatures = nodeFeatures
         self.containers = containers
+        self.placeholderContainers = placeholderContainers
         self.seed = seed
-        self.fluxViewImage = fluxViewImage
+        self.seedSource = seedSource
+        self.mpi = mpi
+        self.fluxView = fluxView
         self.snapshot = snapshot
-    }
-
-    /// The containers whose image is the placeholder: the ones that will receive the chosen image.
-    public var placeholderContainers: [ContainerImageSlot] {
-        containers.filter { $0.image == contract.placeholder }
     }
 }
 

@@ -17,6 +17,10 @@ public struct HostEnvironment: Sendable, Hashable {
     /// mode then accepts only images on the host OS's own release line, the one pairing known to work.
     /// ``RuntimeABIRequirement/unconstrained`` means nothing is injected.
     public var runtimeABI: RuntimeABIRequirement?
+    /// Whether the image runs on its own userland: a container with nothing injected into it (a Pod, an
+    /// MPIJob's pods, a MiniCluster without a flux view). The host's OS then constrains nothing in any
+    /// mode; architecture, GPU, CPU and MPI still do.
+    public var ownUserland: Bool
 
     /// - Parameter runtimeABI: defaults to what a binary built on `operatingSystem` needs
     ///   (``OSABITable``), or unknown when that release is not in the table.
@@ -26,7 +30,8 @@ public struct HostEnvironment: Sendable, Hashable {
         gpu: GPU = .unavailable,
         cpuTarget: CPUTarget? = nil,
         mpi: MPIRequirement = .any,
-        runtimeABI: RuntimeABIRequirement? = nil
+        runtimeABI: RuntimeABIRequirement? = nil,
+        ownUserland: Bool = false
     ) {
         self.architecture = architecture
         self.operatingSystem = operatingSystem
@@ -34,5 +39,6 @@ public struct HostEnvironment: Sendable, Hashable {
         self.cpuTarget = cpuTarget ?? .architecture(architecture)
         self.mpi = mpi
         self.runtimeABI = runtimeABI ?? operatingSystem.flatMap(RuntimeABIRequirement.init(builtOn:))
+        self.ownUserland = ownUserland
     }
 }

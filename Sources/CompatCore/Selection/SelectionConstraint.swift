@@ -92,6 +92,15 @@ public enum SelectionConstraint: Sendable, Hashable, CustomStringConvertible {
     public static func constraints(for mode: SelectionMode, host: HostEnvironment) -> [SelectionConstraint] {
         let os = host.operatingSystem
         let architecture = SelectionConstraint.architecture(host.architecture)
+        if host.ownUserland {
+            // Nothing injected: what the image needs from the host is the CPU, the GPU and (for the
+            // descriptive mode) the job's MPI; its C library is its own.
+            switch mode {
+            case .basic, .platform, .platformVersion: return [architecture]
+            case .descriptiveBasic: return [architecture, .gpuAvailability(host.gpu.available), .cpuTargetEquals(host.cpuTarget)]
+            case .descriptive: return [architecture, .gpu(host.gpu), .cpuRuns(host.cpuTarget), .mpi(host.mpi)]
+            }
+        }
         switch mode {
         case .basic:
             return [architecture]

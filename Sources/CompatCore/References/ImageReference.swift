@@ -5,6 +5,11 @@ public struct ImageReferenceError: Error, Sendable, Equatable, CustomStringConve
     public let reference: String
     public let problem: String
 
+    package init(reference: String, problem: String) {
+        self.reference = reference
+        self.problem = problem
+    }
+
     public var description: String {
         "invalid image reference '\(reference)': \(problem). Expected [registry[:port]/]repository[:tag][@sha256:<64 hex digits>], "
             + "e.g. ghcr.io/org/app:1.0 or localhost:5000/app@sha256:…"
@@ -121,7 +126,7 @@ public struct ImageReference: Sendable, Hashable, CustomStringConvertible {
     // MARK: Grammar
 
     /// nil when `digest` is a well-formed sha256 digest, else what is wrong with it.
-    static func digestProblem(_ digest: String) -> String? {
+    package static func digestProblem(_ digest: String) -> String? {
         guard let colon = digest.firstIndex(of: ":") else {
             return "digest '\(digest)' must have the form sha256:<64 lowercase hex digits>"
         }
@@ -209,4 +214,17 @@ public struct ImageReference: Sendable, Hashable, CustomStringConvertible {
     private static func isAlnum(_ c: UInt8) -> Bool { (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) }
 
     private static func isWord(_ c: UInt8) -> Bool { isAlnum(c) || (c >= 0x41 && c <= 0x5a) || c == 0x5f }
+}
+
+extension ImageReference {
+    /// Whether this reference names the same image as `placeholder`, the way a container runtime resolves
+    /// both: Docker's defaults applied (`placeholder` = `placeholder:latest` =
+    /// `docker.io/library/placeholder:latest`), and a digest pin of the placeholder's repository counts
+    /// (`placeholder@sha256:…`, `placeholder:latest@sha256:…`), since a runtime would pull it as it is.
+    public func isPlaceholder(_ placeholder: ImageReference) -> Bool {
+        guard registry == placeholder.registry, repository == placeholder.repository else { return false }
+        if let pinned = placeholder.digest, digest == pinned { return true }
+        if let tag = placeholder.tag, self.tag == tag { return true }
+        return digest != nil && (tag == nil || tag == placeholder.tag)
+    }
 }

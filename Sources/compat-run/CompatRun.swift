@@ -164,10 +164,11 @@ struct CompatRun: ParsableCommand {
         )
         let previous = try previousRecords(continuing: provenance)
         let bar = ProgressBar(total: plan.runs, isTerminal: isatty(STDERR_FILENO) == 1)
+        let resumedFrom = plan.runs - plan.pendingRuns(after: previous).count
         let started = ContinuousClock.now
         let result = try ExperimentSession(options: options).run(plan, previous: previous) { completed, _, note in
             let elapsed = (ContinuousClock.now - started).inSeconds
-            FileHandle.standardError.write(Data(bar.render(completed: completed, note: note, elapsedSeconds: elapsed, resumedFrom: previous.count).utf8))
+            FileHandle.standardError.write(Data(bar.render(completed: completed, note: note, elapsedSeconds: elapsed, resumedFrom: resumedFrom).utf8))
         }
         FileHandle.standardError.write(Data(bar.finish().utf8))
         provenance.finishedAt = Timestamps.iso8601(Date())

@@ -59,6 +59,18 @@ import Testing
         ])
     }
 
+    @Test func pendingRunsAreThoseNoRecordHas() throws {
+        let plan = try Self.plan("experiments:\n  - {mode: [basic, platform], iterations: 2, arch: amd64, nodes: 1}")
+        let done = [
+            RunRecord(experiment: .lammps, group: "basic", iteration: 1, image: "i", node: "n", reason: .success),
+            RunRecord(experiment: .lammps, group: "platform", iteration: 0, image: "i", node: "n", reason: .osABI),
+            // Another experiment's group of the same name is not this plan's run.
+            RunRecord(experiment: .model, group: "basic", iteration: 0, image: "i", node: "n", reason: .success),
+        ]
+        #expect(plan.pendingRuns(after: done).map { "\($0.selection.group)/\($0.iteration)" } == ["basic/0", "platform/1"])
+        #expect(plan.pendingRuns(after: []).count == 4)
+    }
+
     @Test(arguments: [
         ("experiments: []", "experiments: a plan needs at least one experiment"),
         ("experiments:\n  - {mode: basic, model: fom, iterations: 1, arch: amd64, nodes: 1}", "experiments[0]: an experiment has either 'mode' or 'model', not both"),

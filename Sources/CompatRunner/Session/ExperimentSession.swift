@@ -145,11 +145,9 @@ public final class ExperimentSession {
     ) throws -> SessionResult {
         let resolved = try resolve(plan)
         var result = SessionResult(records: previous, resumed: previous.count)
-        let finished = Set(previous.map { RunKey(experiment: $0.experiment, group: $0.group, iteration: $0.iteration) })
-        let schedule = plan.schedule
-        let total = schedule.count
-        var completed = schedule.filter { finished.contains(RunKey($0)) }.count
-        let pending = schedule.filter { !finished.contains(RunKey($0)) }
+        let total = plan.runs
+        let pending = plan.pendingRuns(after: previous)
+        var completed = total - pending.count
         var index = 0
         while index < pending.count {
             // One batch: the contiguous runs of one entry and batch share a cluster.
@@ -171,23 +169,6 @@ public final class ExperimentSession {
             }
         }
         return result
-    }
-
-    /// The identity of a run within a results document.
-    private struct RunKey: Hashable {
-        var experiment: RunRecord.Experiment
-        var group: String
-        var iteration: Int
-
-        init(experiment: RunRecord.Experiment, group: String, iteration: Int) {
-            self.experiment = experiment
-            self.group = group
-            self.iteration = iteration
-        }
-
-        init(_ run: PlannedRun) {
-            self.init(experiment: run.experiment, group: run.selection.group, iteration: run.iteration)
-        }
     }
 
     /// Runs `body` for one planned run, stamping the record with its batch and timing. Returns `true`

@@ -285,10 +285,16 @@ extension ExperimentPlan {
     }
 }
 
-extension RunRecord {
-    /// Whether this record is the result of `run` (same experiment, group and iteration), which is what
-    /// `--resume` skips.
-    public func isResult(of run: PlannedRun) -> Bool {
-        experiment == run.experiment && group == run.selection.group && iteration == run.iteration
+extension ExperimentPlan {
+    /// The runs of ``schedule`` that `records` (an earlier session's, for `--resume`) do not have: a
+    /// run is done when a record has its experiment, group and iteration.
+    public func pendingRuns(after records: [RunRecord]) -> [PlannedRun] {
+        struct Identity: Hashable {
+            var experiment: RunRecord.Experiment
+            var group: String
+            var iteration: Int
+        }
+        let finished = Set(records.map { Identity(experiment: $0.experiment, group: $0.group, iteration: $0.iteration) })
+        return schedule.filter { !finished.contains(Identity(experiment: $0.experiment, group: $0.selection.group, iteration: $0.iteration)) }
     }
 }

@@ -130,12 +130,12 @@ public enum Summary {
             var random = SeededRandom(seed: bootstrapSeed, stream: "bootstrap/\(group)/mean")
             let interval = Bootstrap.meanInterval(succeeded.compactMap(\.figureOfMerit), random: &random)
                 .map { "[\(number($0.lowerBound)), \(number($0.upperBound))]" } ?? "-"
-            let comparison = hasBaseline && group != baseline ? comparison(records, group: group, baseline: baseline) : nil
+            let versus = hasBaseline && group != baseline ? comparison(records, group: group, baseline: baseline) : nil
             rows.append([group] + counts + [
                 number(fom.mean), interval, number(fom.median), number(fom.interquartileRange), number(fom.minimum), number(fom.maximum),
-                comparison.map { percent($0.gainPercent) } ?? "-",
-                comparison.map { "[\(percent($0.gainInterval.lowerBound)), \(percent($0.gainInterval.upperBound))]" } ?? "-",
-                comparison.map { $0.test.p < 0.001 ? "<0.001" : decimalText($0.test.p, maximumFractionDigits: 3) } ?? "-",
+                versus.map { percent($0.gainPercent) } ?? "-",
+                versus.map { "[\(percent($0.gainInterval.lowerBound)), \(percent($0.gainInterval.upperBound))]" } ?? "-",
+                versus.map { $0.test.p < 0.001 ? "<0.001" : decimalText($0.test.p, maximumFractionDigits: 3) } ?? "-",
             ])
         }
         return TextTable.render(rows, rightAligned: [1, 2, 3, 4, 6, 7, 8, 9, 10])

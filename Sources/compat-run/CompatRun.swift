@@ -10,32 +10,41 @@ import Logging
 /// the compatibility webhook.
 @main
 struct CompatRun: ParsableCommand {
+    static let version = "0.1.0"
+
     static let configuration = CommandConfiguration(
         commandName: "compat-run",
         abstract: "Run LAMMPS image-selection and HPCG instance-selection experiments through the compatibility webhook.",
         discussion: """
             By default the runner starts the webhook itself on 127.0.0.1 with fresh certificates and runs every \
             admitted job on an embedded simulated cluster. Run from the repository root (or pass --artifacts, \
-            --models and --node-features). Examples:
+            --models and --node-features). results.json records the seed, the arguments, the version and git \
+            revision, the backend, the webhook and each run's timing. SIGINT or SIGTERM stops after the run in \
+            progress and writes the results so far (exit 130 or 143); --resume then skips the finished runs. \
+            Exit status: 0 when every run finished, 1 when the inputs were read but the plan cannot run, 2 \
+            when an input (the plan) cannot be read or decoded. Examples:
               compat-run --mode all --iters 25 --seed 1
               compat-run --mode descriptive-basic --iters 25 --arch arm64
               compat-run --model fom --model random --iters 30
               compat-run --plan plan.yaml --dry-run
             """,
-        version: "0.1.0"
+        version: CompatRun.version
     )
 
     @Option(name: .customLong("mode"), help: "Selection mode: basic, platform, platform-version, descriptive-basic, descriptive, or all. Repeatable.")
-    var modes: [String] = []
+    var modes: [ModeArgument] = []
 
     @Option(name: .customLong("model"), help: "Model experiment strategy: a model named in models/model-compatibility.json (e.g. fom) or random. Repeatable.")
     var models: [String] = []
 
-    @Option(name: .customLong("iters"), help: "Iterations per mode or strategy.")
+    @Option(
+        name: .customLong("iters"), parsing: .unconditional,
+        help: "Iterations per mode or strategy, \(Self.iterationRange.lowerBound) to \(Self.iterationRange.upperBound)."
+    )
     var iterations = 25
 
-    @Option(help: "Cluster architecture for the LAMMPS experiment: amd64 or arm64.")
-    var arch = "amd64"
+    @Option(help: "Cluster architecture for the LAMMPS experiment.")
+    var arch: ArchitectureArgument = .amd64
 
     @Flag(help: "Give the simulated cluster a GPU node type (LAMMPS experiment, amd64).")
     var gpu = false
@@ -46,29 +55,20 @@ struct CompatRun: ParsableCommand {
     @Option(help: "Seed for every random choice; the same seed reproduces choices and outcomes.")
     var seed: UInt64 = 1
 
-    @Option(help: "An experiment plan (YAML): several mode or model entries run in one invocation.")
+    @Option(help: "An experiment plan (YAML): entries of batches × selections × iterations, run in one invocation.")
     var plan: String?
 
     @Option(help: "Directory for results.json, results.csv, charts and logs.")
     var outdir = "out"
 
-    @Option(help: "Where jobs run: sim (embedded simulated cluster) or kubernetes.")
-    var backend = "sim"
+    @Flag(help: "Keep the runs already in <outdir>/results.json (same seed, backend and webhook) and run only the missing ones.")
+    var resume = false
 
-    @Option(help: "Kubeconfig for --backend kubernetes (default: KUBECONFIG, the in-cluster service account, ~/.kube/config).")
-    var kubeconfig: String?
+    @Option(help: "Where jobs run.")
+    var backend: BackendArgument = .sim
 
-    @Option(help: "Kubeconfig context for --backend kubernetes (default: its current-context).")
-    var context: String?
-
-    @Option(help: "Namespace the MiniClusters and Pods are created in (--backend kubernetes).")
-    var namespace = "default"
-
-    @Option(help: "Seconds a job may take to start running on the cluster: scheduling, image pulls (--backend kubernetes).")
-    var startTimeout = 600
-
-    @Option(help: "Seconds a started job may run before it is stopped and deleted (--backend kubernetes).")
-    var runTimeout = 1800
+    @OptionGroup(title: "Kubernetes (--backend kubernetes)")
+    var kubernetes: KubernetesOptions
 
     @Option(help: "URL of a running webhook's mutate endpoint, instead of starting one (needs --ca).")
     var webhook: String?
@@ -91,122 +91,160 @@ struct CompatRun: ParsableCommand {
     @Option(help: "Node label maps (JSON array) of the cluster the model experiment chooses among.")
     var nodeFeatures = "webhook/node-features/node-features.json"
 
-    @Flag(help: "Print the objects that would be submitted and the cost estimate, and run nothing.")
+    @Flag(help: "Print every object that would be submitted (with its seed) and the cost estimate, and run nothing.")
     var dryRun = false
 
     @Flag(help: "Do not ask before running on a real cluster.")
     var yes = false
 
-    @Flag(help: "Print the results as JSON instead of the summary table.")
+    @Flag(help: "Print the results document (JSON) instead of the summary.")
     var json = false
 
-    @Option(help: "Log level for the runner and its embedded webhook (trace, debug, info, notice, warning, error).")
-    var logLevel = "error"
+    @Option(help: "Log level for the runner and its embedded webhook.")
+    var logLevel: LogLevelArgument = .error
+
+    static let iterationRange = 1...100_000
 
     func validate() throws {
-        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level '\(logLevel)' is not a log level") }
-        guard ["sim", "kubernetes"].contains(backend) else { throw ValidationError("--backend must be sim or kubernetes, not '\(backend)'") }
-        guard (1...100_000).contains(iterations) else { throw ValidationError("--iters must be between 1 and 100000") }
-        guard startTimeout > 0, runTimeout > 0 else { throw ValidationError("--start-timeout and --run-timeout must be positive numbers of seconds") }
+        guard Self.iterationRange.contains(iterations) else {
+            throw ValidationError("--iters \(iterations) is out of range: use \(Self.iterationRange.lowerBound) to \(Self.iterationRange.upperBound) iterations per mode or strategy")
+        }
         guard (webhook == nil) == (ca == nil) else { throw ValidationError("--webhook and --ca go together: the CA verifies that webhook") }
         if plan != nil, !modes.isEmpty || !models.isEmpty {
             throw ValidationError("--plan lists its own experiments; drop --mode and --model")
         }
+        if resume, dryRun { throw ValidationError("--resume runs the missing runs; --dry-run runs nothing: use one of them") }
     }
 
     func run() throws {
-        let level = Logger.Level(rawValue: logLevel) ?? .error
+        let level = logLevel.level
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
             return handler
         }
         let logger = Logger(label: "compat-run")
-        let paths = RunnerPaths(artifacts: artifacts, models: modelsDirectory, nodeFeatures: nodeFeatures)
         do {
             let plan = try makePlan()
-            if dryRun {
-                print(try DryRun.render(plan, paths: paths, mpi: mpi, catalog: catalog, modelSpec: modelSpec))
-                return
-            }
             var options = SessionOptions(seed: plan.seed ?? seed, paths: paths, webhook: .inProcess, logger: logger)
             options.mpi = mpi
             options.catalogReference = catalog
             options.modelSpecReference = modelSpec
             if let webhook, let ca { options.webhook = .external(url: webhook, caFile: ca) }
-            if backend == "kubernetes" {
-                try confirmSpending(plan, paths: paths)
-                let timeouts = KubernetesTimeouts(start: .seconds(startTimeout), run: .seconds(runTimeout))
-                options.backend = .kubernetes(
-                    try KubernetesBackends.connect(kubeconfig: kubeconfig, context: context, namespace: namespace, timeouts: timeouts, logger: logger))
+            if dryRun {
+                print(try ExperimentSession(options: options).dryRun(plan))
+                return
             }
-            let isTerminal = isatty(STDERR_FILENO) == 1
-            let total = plan.entries.reduce(0) { $0 + $1.iterations }
-            let bar = ProgressBar(total: total, isTerminal: isTerminal)
-            let result = try ExperimentSession(options: options).run(plan) { completed, _, note in
-                FileHandle.standardError.write(Data(bar.render(completed: completed, note: note).utf8))
+            if backend == .kubernetes {
+                try confirmSpending(plan, session: ExperimentSession(options: options))
+                options.backend = .kubernetes(try kubernetes.connect(logger: logger))
             }
-            FileHandle.standardError.write(Data(bar.finish().utf8))
-            let written = try ExperimentReport.write(result, to: outdir)
-            if json {
-                print(ResultsFiles.json(result.records), terminator: "")
-            } else {
-                print(ExperimentReport.summary(result.records))
-                print("results: \(written.filter { !$0.contains("/logs/") }.joined(separator: ", "))")
-            }
+            let stop = StopRequest.installed()
+            options.shouldStop = { stop.signal != nil }
+            try execute(plan, options: options, stop: stop)
         } catch let error as ValidationError {
             throw error
+        } catch let error as ExitCode {
+            throw error
+        } catch let error as UnreadableInput {
+            FileHandle.standardError.write(Data("compat-run: \(error)\n".utf8))
+            throw ExitCode(2)
         } catch {
             FileHandle.standardError.write(Data("compat-run: \(error)\n".utf8))
             throw ExitCode.failure
         }
     }
 
-    private func makePlan() throws -> ExperimentPlan {
-        let modeNames = SelectionMode.allCases.map(\.rawValue)
-        let modelNames = try knownModels()
-        if let plan {
-            guard let data = FileManager.default.contents(atPath: plan) else { throw RunnerInputError("cannot read plan \(plan)") }
-            do {
-                return try ExperimentPlan(decoding: Array(data), modes: modeNames, models: modelNames)
-            } catch {
-                throw RunnerInputError("plan \(plan): \(error)")
-            }
+    /// Runs the plan, writes the results (also when stopped by a signal) and prints the summary.
+    private func execute(_ plan: ExperimentPlan, options: SessionOptions, stop: StopRequest) throws {
+        var provenance = RunProvenance(
+            tool: "compat-run", version: Self.version, revision: GitRevision.current(), arguments: Array(CommandLine.arguments.dropFirst()),
+            seed: options.seed, backend: backend.rawValue, webhook: webhook ?? "embedded", plan: self.plan,
+            startedAt: Timestamps.iso8601(Date())
+        )
+        let previous = try previousRecords(continuing: provenance)
+        let bar = ProgressBar(total: plan.runs, isTerminal: isatty(STDERR_FILENO) == 1)
+        let resumedFrom = plan.runs - plan.pendingRuns(after: previous).count
+        let started = ContinuousClock.now
+        let result = try ExperimentSession(options: options).run(plan, previous: previous) { completed, _, note in
+            let elapsed = (ContinuousClock.now - started).inSeconds
+            FileHandle.standardError.write(Data(bar.render(completed: completed, note: note, elapsedSeconds: elapsed, resumedFrom: resumedFrom).utf8))
         }
-        guard let architecture = Architecture(normalising: arch), architecture == .amd64 || architecture == .arm64 else {
-            throw ValidationError("--arch must be amd64 or arm64, not '\(arch)'")
+        FileHandle.standardError.write(Data(bar.finish().utf8))
+        provenance.finishedAt = Timestamps.iso8601(Date())
+        provenance.interrupted = result.interrupted
+        let written = try ExperimentReport.write(result, run: provenance, to: outdir)
+        if json {
+            print(ResultsFiles.json(result.records, run: provenance), terminator: "")
+        } else {
+            print(ExperimentReport.summary(result.records, simulated: backend == .sim))
+            print("results: \(written.filter { !$0.contains("/logs/") }.joined(separator: ", "))")
         }
-        var selected: [String] = []
-        for name in (modes.isEmpty && models.isEmpty ? ["all"] : modes) {
-            if name == "all" {
-                selected += modeNames.filter { !selected.contains($0) }
-            } else if modeNames.contains(name) {
-                if !selected.contains(name) { selected.append(name) }
-            } else {
-                throw ValidationError("--mode '\(name)' is not a mode; use one of \(modeNames.joined(separator: ", ")) or all")
-            }
+        if result.interrupted, let signal = stop.signal {
+            FileHandle.standardError.write(Data(
+                "compat-run: stopped by \(signal == SIGINT ? "SIGINT" : "SIGTERM") after \(result.records.count) of \(plan.runs) runs; the results so far are in \(outdir) (finish with --resume)\n".utf8
+            ))
+            throw ExitCode(128 + signal)
         }
-        for name in models where !modelNames.contains(name) {
-            throw ValidationError("--model '\(name)' is not in \(paths.modelCompatibility); use one of \(modelNames.joined(separator: ", "))")
+    }
+
+    /// With `--resume`, the records of `<outdir>/results.json` when it continues the same experiment.
+    private func previousRecords(continuing provenance: RunProvenance) throws -> [RunRecord] {
+        guard resume else { return [] }
+        let path = (outdir as NSString).appendingPathComponent("results.json")
+        guard FileManager.default.fileExists(atPath: path) else {
+            FileHandle.standardError.write(Data("compat-run: --resume: \(path) does not exist yet; starting from the first run\n".utf8))
+            return []
         }
-        let lammps = selected.map {
-            ExperimentPlan.Entry(kind: .mode($0), iterations: iterations, architecture: architecture, nodes: 2, gpu: gpu)
+        let document: ResultsFiles.Document
+        do {
+            document = try ResultsFiles.decodeDocument(try InputFile.read(path, as: "results to resume"))
+        } catch let error as ArtifactDecodingError {
+            throw UnreadableInput("--resume: \(path): \(error)")
         }
-        let hpcg = models.map { ExperimentPlan.Entry(kind: .model($0), iterations: iterations, architecture: .amd64, nodes: 1) }
-        return ExperimentPlan(seed: nil, entries: lammps + hpcg)
+        if let earlier = document.run, !earlier.continues(provenance) {
+            throw ExperimentError(
+                "--resume: \(path) holds runs of seed \(earlier.seed) on backend \(earlier.backend) with webhook \(earlier.webhook); "
+                    + "resume with the same --seed, --backend and --webhook, or write to another --outdir"
+            )
+        }
+        return document.records
     }
 
     private var paths: RunnerPaths { RunnerPaths(artifacts: artifacts, models: modelsDirectory, nodeFeatures: nodeFeatures) }
 
-    /// The model names the shipped model-compatibility spec has entries for.
-    private func knownModels() throws -> [String] {
-        guard !models.isEmpty || plan != nil else { return [] }
-        return try paths.loadModelNames()
+    private func makePlan() throws -> ExperimentPlan {
+        if let plan {
+            let bytes = try InputFile.read(plan, as: "plan")
+            do {
+                return try ExperimentPlan(decoding: bytes, models: try paths.loadModelNames())
+            } catch let error as ArtifactDecodingError {
+                throw UnreadableInput("plan \(plan): \(error)")
+            }
+        }
+        var selected: [SelectionMode] = []
+        for argument in modes.isEmpty && models.isEmpty ? [.all] : modes {
+            for mode in argument.modes where !selected.contains(mode) { selected.append(mode) }
+        }
+        let modelNames = models.isEmpty ? [] : try paths.loadModelNames()
+        for name in models where !modelNames.contains(name) {
+            throw ValidationError("--model '\(name)' is not in \(paths.modelCompatibility); use one of \(modelNames.joined(separator: ", "))")
+        }
+        var entries: [ExperimentPlan.Entry] = []
+        if !selected.isEmpty {
+            entries.append(.init(selections: selected.map { .mode($0) }, iterations: iterations, architecture: arch.architecture, nodes: 2, gpu: gpu))
+        }
+        var strategies: [String] = []
+        for name in models where !strategies.contains(name) { strategies.append(name) }
+        if !strategies.isEmpty {
+            entries.append(.init(selections: strategies.map { .model($0) }, iterations: iterations, architecture: nil, nodes: 1))
+        }
+        return ExperimentPlan(seed: nil, entries: entries)
     }
 
     /// Prints the cost estimate and asks before spending money, unless `--yes`.
-    private func confirmSpending(_ plan: ExperimentPlan, paths: RunnerPaths) throws {
-        let estimate = try CostEstimator.estimate(plan, prices: try paths.loadPrices())
+    private func confirmSpending(_ plan: ExperimentPlan, session: ExperimentSession) throws {
+        let estimate = try CostEstimator.estimate(try session.resolve(plan), prices: try paths.loadPrices())
         FileHandle.standardError.write(Data((estimate.table + "\n").utf8))
         guard !yes else { return }
         guard isatty(STDIN_FILENO) == 1 else {

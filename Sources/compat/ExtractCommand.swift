@@ -10,8 +10,11 @@ struct ExtractCommand: ParsableCommand {
         discussion: """
             Reads /etc/os-release and the vendor's release file, uname, gnu_get_libc_version(), \
             'mpirun --version' when mpirun is on PATH, /dev/nvidia* and /proc/driver/nvidia/version, and \
-            /proc/cpuinfo. Without --json, prints one <namespace>.<key>=<value> line per attribute, the form \
-            'compat match --match' takes. Facts that cannot be read are left out, with a warning on stderr.
+            /proc/cpuinfo. io.archspec.cpu.target is the microarchitecture archspec detects from /proc/cpuinfo \
+            (x86_64_v3, zen3, neoverse_n1; archspec's data is compiled in, see artifacts/archspec/), and \
+            'compat match' runs builds for it and for every microarchitecture it descends from. Without --json, \
+            prints one <namespace>.<key>=<value> line per attribute, the form 'compat match --match' takes. \
+            Facts that cannot be read are left out, with a warning on stderr.
             """
     )
 

@@ -14,7 +14,13 @@ struct HostProbe {
 
     mutating func describe() -> HostDescription {
         let architecture = readArchitecture()
-        let cpu = CPUInfo(parsing: readText("/proc/cpuinfo") ?? "").cpu(architecture: architecture)
+        let cpuinfo = CPUInfo(parsing: readText("/proc/cpuinfo") ?? "")
+        var cpu = cpuinfo.cpu(architecture: architecture)
+        // The target is the microarchitecture archspec detects (zen3, skylake_avx512, neoverse_n1), so
+        // that matching can use archspec's relation: builds for it and for its ancestors run here.
+        if let detected = MicroarchitectureCatalog.archspec.host(cpuinfo, family: architecture.archspecFamily) {
+            cpu.target = CPUTarget(name: detected.name)
+        }
         let gpu = GPU.detectNVIDIA(
             deviceNames: (try? FileManager.default.contentsOfDirectory(atPath: "/dev")) ?? [],
             procDriverVersion: readText("/proc/driver/nvidia/version")

@@ -8,9 +8,11 @@ struct ValidateCommand: ParsableCommand {
         commandName: "validate",
         abstract: "Check compatibility artifacts, manifest lists and performance models before publishing them.",
         discussion: """
-            The kind is detected from the document (or forced with --kind). Exit status: 0 when every file is \
-            valid (warnings allowed), 1 when a file decodes as JSON or YAML but is not a valid artifact, 2 when a \
-            file cannot be read or is not JSON or YAML at all.
+            The kind is detected from the document (or forced with --kind). An expression that can only ever \
+            error (an unknown op, values for an op that takes none, the wrong number of values) is an error \
+            naming its path. Exit status: 0 when every file is valid (warnings allowed, unless --strict), 1 when \
+            a file decodes as JSON or YAML but is not a valid artifact, 2 when a file cannot be read or is not \
+            JSON or YAML at all.
             """
     )
 
@@ -22,6 +24,9 @@ struct ValidateCommand: ParsableCommand {
 
     @Flag(help: "Print one JSON object per file: {file, kind, valid, problem, warnings}.")
     var json = false
+
+    @Flag(help: "Treat warnings as errors (exit status 1).")
+    var strict = false
 
     func run() throws {
         try reportingFailures {
@@ -58,8 +63,12 @@ struct ValidateCommand: ParsableCommand {
             return ValidationReport(file: file, kind: nil, problem: "\(error)", warnings: [], exitCode: 1)
         }
         do {
-            let warnings = try ArtifactValidation.check(document, as: kind)
-            return ValidationReport(file: file, kind: kind, problem: nil, warnings: warnings, exitCode: 0)
+            let findings = try ArtifactValidation.check(document, as: kind)
+            let errors = findings.errors + (strict ? findings.warnings.map { "\($0) (a warning, an error with --strict)" } : [])
+            guard errors.isEmpty else {
+                return ValidationReport(file: file, kind: kind, problem: errors.joined(separator: "; "), warnings: [], exitCode: 1)
+            }
+            return ValidationReport(file: file, kind: kind, problem: nil, warnings: findings.warnings, exitCode: 0)
         } catch {
             return ValidationReport(file: file, kind: kind, problem: "\(error)", warnings: [], exitCode: 1)
         }

@@ -24,22 +24,64 @@ import Testing
         #expect(result.stdout.contains(#""problem":"compatibilities[0].attributes.a: expected a string, found an array""#))
     }
 
-    @Test func warnsAboutAnExpressionWithoutOp() throws {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("validate-noop-\(getpid()).yaml")
-        try Data("""
+    private func spec(_ name: String, _ yaml: String) throws -> URL {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("validate-\(name)-\(getpid()).yaml")
+        try Data(yaml.utf8).write(to: file)
+        return file
+    }
+
+    @Test(arguments: [
+        // An op NFD does not know: an error on every node, key present or not.
+        ("unknown-op", "major: {op: Equals, value: ['5']}", "compatibilities[0].rules[0].matchFeatures[0].matchExpressions.major: evaluating this expression always fails: "),
+        // No op with values: the match-anything op takes none, checked even when the key is absent.
+        ("no-op", "major: {value: ['5']}", "compatibilities[0].rules[0].matchFeatures[0].matchExpressions.major: evaluating this expression always fails: op \"\" takes no values, found [5]"),
+        // Gt takes exactly one value: an error wherever the key exists, false elsewhere.
+        ("value-count", "major: {op: Gt, value: ['5', '6']}", "compatibilities[0].rules[0].matchFeatures[0].matchExpressions.major: this expression is an error on every node that has feature.node.kubernetes.io/kernel-version.major and false on the others: "),
+    ])
+    func anExpressionThatCanOnlyErrorExitsOneNamingItsPath(name: String, expression: String, message: String) throws {
+        let file = try spec(name, """
             version: v1alpha1
             compatibilities:
             - rules:
               - matchFeatures:
                 - feature: kernel.version
                   matchExpressions:
-                    major: {}
-            """.utf8).write(to: file)
+                    \(expression)
+            """)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let result = try CommandRunner.run("compat", ["validate", file.path])
+        #expect(result.status == 1)
+        #expect(result.stdout.hasPrefix("\(file.path): invalid image-compatibility: \(message)"), "\(result.stdout)")
+    }
+
+    /// A spec whose only expression has no op: legal (it matches anything), but probably not meant.
+    static let expressionWithoutOp = """
+        version: v1alpha1
+        compatibilities:
+        - rules:
+          - matchFeatures:
+            - feature: kernel.version
+              matchExpressions:
+                major: {}
+        """
+
+    @Test func warnsAboutAnExpressionWithoutOp() throws {
+        let file = try spec("noop", Self.expressionWithoutOp)
         defer { try? FileManager.default.removeItem(at: file) }
         let result = try CommandRunner.run("compat", ["validate", file.path])
         #expect(result.status == 0)
         #expect(result.stdout.contains("valid image-compatibility (1 warning)"))
         #expect(result.stdout.contains("matchExpressions.major: expression without op matches anything"))
+    }
+
+    @Test func strictTurnsWarningsIntoErrors() throws {
+        let file = try spec("strict", Self.expressionWithoutOp)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let strict = try CommandRunner.run("compat", ["validate", "--strict", file.path])
+        #expect(strict.status == 1)
+        #expect(strict.stdout == "\(file.path): invalid image-compatibility: compatibilities[0].rules[0].matchFeatures[0].matchExpressions.major: expression without op matches anything (a warning, an error with --strict)\n")
+        // The shipped artifacts have no warnings, so --strict accepts them.
+        #expect(try CommandRunner.run("compat", ["validate", "--strict", "models/model-compatibility.json", "artifacts/lammps-matrix/manifests.yaml"]).status == 0)
     }
 
     @Test func acceptsTheShippedModelsAndTheirCompatibilityArtifact() throws {

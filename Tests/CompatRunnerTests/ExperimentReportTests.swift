@@ -1,3 +1,4 @@
+import CompatCore
 import CompatRunner
 import CompatSimulation
 import Foundation
@@ -6,7 +7,7 @@ import Testing
 /// What a run leaves in `--outdir`.
 @Suite struct ExperimentReportTests {
     @Test func writesResultsChartsAndLogsThatReadBack() throws {
-        let result = try runSimulated(modes(["basic"], iterations: 4))
+        let result = try runSimulated(modes([.basic], iterations: 4))
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("compat-run-report-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let written = try ExperimentReport.write(result, to: folder)
@@ -22,14 +23,14 @@ import Testing
     }
 
     @Test func summaryHasOneRowPerModeAndStrategy() throws {
-        let lammps = try runSimulated(modes(["basic", "descriptive-basic"], iterations: 5)).records
+        let lammps = try runSimulated(modes([.basic, .descriptiveBasic], iterations: 5)).records
         let lines = ExperimentReport.summary(lammps).split(separator: "\n")
         #expect(lines.count == 3)
         #expect(lines[2].hasPrefix("descriptive-basic  5/5"))
     }
 
     @Test func unwritableOutdirIsAClearError() throws {
-        let result = try runSimulated(modes(["basic"], iterations: 1))
+        let result = try runSimulated(modes([.basic], iterations: 1))
         #expect {
             try ExperimentReport.write(result, to: "/proc/compat-run-cannot-write")
         } throws: { error in

@@ -27,7 +27,7 @@ import Testing
         var options = SessionOptions(seed: 1, paths: RunnerTestPaths.paths, webhook: inProcessWebhook, logger: quietLogger)
         options.backend = .kubernetes(KubernetesBackends(client: try api.client(), namespace: "hpc", timeouts: KubernetesLAMMPSBackendTests.fast, logger: quietLogger))
 
-        let result = try ExperimentSession(options: options).run(ExperimentPlan(seed: 1, entries: modes(["descriptive-basic"], iterations: 1)))
+        let result = try ExperimentSession(options: options).run(ExperimentPlan(seed: 1, entries: modes([.descriptiveBasic], iterations: 1)))
 
         let record = try #require(result.records.first)
         let submitted = try #require(api.requests.first?.json)

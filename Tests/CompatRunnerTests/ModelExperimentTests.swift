@@ -14,7 +14,7 @@ import Testing
     ]
 
     static func strategies(_ runs: [(String, Int)]) -> [ExperimentPlan.Entry] {
-        runs.map { ExperimentPlan.Entry(kind: .model($0.0), iterations: $0.1, architecture: .amd64, nodes: 1) }
+        runs.map { ExperimentPlan.Entry(selections: [.model($0.0)], iterations: $0.1, architecture: nil, nodes: 1) }
     }
 
     /// The expected figure of merit of one run on `instance` with the fom entry's build: the mean of

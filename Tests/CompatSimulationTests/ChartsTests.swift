@@ -42,7 +42,9 @@ import Testing
         #expect(Self.isWellFormedXML(svg))
         #expect(svg.contains(">random median 24</text>"))
         #expect(svg.contains("<title>model run 2: 34 (estimated)</title>"))
-        #expect(svg.contains(">estimated (never measured)</text>"))
+        #expect(svg.contains(">estimated (never measured): 1 runs</text>"))
+        #expect(svg.contains(">measured: 6 runs</text>"))
+        #expect(svg.contains(">FOM: 6 measured, 1 estimated</text>"))
         #expect(svg.contains(">no successful run</text>"))
     }
 

@@ -6,15 +6,43 @@ import Testing
     static let records = [
         RunRecord(experiment: .lammps, group: "descriptive-basic", iteration: 0, image: "ghcr.io/rse-ops/lammps-matrix:mpich-ubuntu-22.04-amd64",
                   view: "ghcr.io/converged-computing/flux-view-ubuntu:tag-jammy", node: "c2d-standard-8", reason: .success,
-                  wallTimeSeconds: 7.25, selectionLatencyMilliseconds: 3.5),
+                  wallTimeSeconds: 7.25, selectionLatencyMilliseconds: 3.5, timing: RunTiming(startedAt: "2026-12-06T17:00:00.125Z", seconds: 0.012)),
         RunRecord(experiment: .lammps, group: "basic", iteration: 1, image: "img, with \"comma\"", view: nil, node: "c2d-standard-8", reason: .osABI),
         RunRecord(experiment: .model, group: "model", iteration: 2, image: "ghcr.io/converged-computing/hpcg-matrix:cortex-a72-Os",
-                  node: "hpc7g.16xlarge", reason: .success, figureOfMerit: 31.227516417709687, estimated: true),
+                  node: "hpc7g.16xlarge", reason: .success, figureOfMerit: 31.227516417709687, estimated: true, batch: 1),
     ]
 
-    @Test func jsonRoundTrips() throws {
-        let text = ResultsFiles.json(Self.records)
-        #expect(try ResultsFiles.decodeJSON(Array(text.utf8)) == Self.records)
+    static let provenance = RunProvenance(
+        tool: "compat-run", version: "0.1.0", revision: "b04cf4c-dirty", arguments: ["--mode", "all", "--seed", "18446744073709551615"],
+        seed: .max, backend: "sim", webhook: "embedded", plan: nil, startedAt: "2026-12-06T17:00:00.000Z", finishedAt: nil, interrupted: true
+    )
+
+    @Test func jsonRoundTripsWithHowTheRunWasMade() throws {
+        let text = ResultsFiles.json(Self.records, run: Self.provenance)
+        let document = try ResultsFiles.decodeDocument(Array(text.utf8))
+        #expect(document.records == Self.records)
+        #expect(document.run == Self.provenance)
+        #expect(text.contains(#""seed": 18446744073709551615,"#))
+    }
+
+    @Test func versionOneDocumentsStillRead() throws {
+        let text = """
+            {"format": "compat-results", "version": 1, "records": [{"experiment": "lammps", "group": "basic", "iteration": 3, "image": "i",
+             "view": null, "node": "n", "outcome": "failed", "reason": "os abi issue", "wallTimeSeconds": null, "figureOfMerit": null,
+             "selectionLatencyMilliseconds": null, "estimated": false}]}
+            """
+        let document = try ResultsFiles.decodeDocument(Array(text.utf8))
+        #expect(document.run == nil)
+        #expect(document.records.map(\.iteration) == [3])
+    }
+
+    @Test func resumingNeedsTheSameSeedBackendAndWebhook() {
+        var other = Self.provenance
+        other.arguments = ["--resume"]
+        other.startedAt = "2026-12-07T00:00:00.000Z"
+        #expect(Self.provenance.continues(other))
+        other.seed = 2
+        #expect(!Self.provenance.continues(other))
     }
 
     @Test func jsonHasEveryMemberInAFixedOrder() {
@@ -22,11 +50,13 @@ import Testing
         #expect(text == """
             {
               "format": "compat-results",
-              "version": 1,
+              "version": 2,
+              "run": null,
               "records": [
                 {
                   "experiment": "lammps",
                   "group": "basic",
+                  "batch": 0,
                   "iteration": 1,
                   "image": "img, with \\"comma\\"",
                   "view": null,
@@ -36,7 +66,9 @@ import Testing
                   "wallTimeSeconds": null,
                   "figureOfMerit": null,
                   "selectionLatencyMilliseconds": null,
-                  "estimated": false
+                  "estimated": false,
+                  "startedAt": null,
+                  "runSeconds": null
                 }
               ]
             }
@@ -47,10 +79,10 @@ import Testing
     @Test func csvQuotesAndLeavesAbsentValuesEmpty() {
         let lines = ResultsFiles.csv(Self.records).split(separator: "\n", omittingEmptySubsequences: false)
         #expect(lines == [
-            "experiment,group,iteration,image,view,node,outcome,reason,wall_time_s,fom_gflops,selection_latency_ms,estimated",
-            "lammps,descriptive-basic,0,ghcr.io/rse-ops/lammps-matrix:mpich-ubuntu-22.04-amd64,ghcr.io/converged-computing/flux-view-ubuntu:tag-jammy,c2d-standard-8,succeeded,success,7.25,,3.5,false",
-            "lammps,basic,1,\"img, with \"\"comma\"\"\",,c2d-standard-8,failed,os abi issue,,,,false",
-            "model,model,2,ghcr.io/converged-computing/hpcg-matrix:cortex-a72-Os,,hpc7g.16xlarge,succeeded,success,,31.227516,,true",
+            "experiment,group,batch,iteration,image,view,node,outcome,reason,wall_time_s,fom_gflops,selection_latency_ms,estimated,started_at,run_s",
+            "lammps,descriptive-basic,0,0,ghcr.io/rse-ops/lammps-matrix:mpich-ubuntu-22.04-amd64,ghcr.io/converged-computing/flux-view-ubuntu:tag-jammy,c2d-standard-8,succeeded,success,7.25,,3.5,false,2026-12-06T17:00:00.125Z,0.012",
+            "lammps,basic,0,1,\"img, with \"\"comma\"\"\",,c2d-standard-8,failed,os abi issue,,,,false,,",
+            "model,model,1,2,ghcr.io/converged-computing/hpcg-matrix:cortex-a72-Os,,hpc7g.16xlarge,succeeded,success,,31.227516,,true,,",
             "",
         ])
     }
@@ -78,7 +110,7 @@ import Testing
     @Test func decodingRejectsOtherFormatsAndVersions() {
         for (text, message) in [
             (#"{"format":"x","version":1,"records":[]}"#, "format: expected 'compat-results', found 'x'"),
-            (#"{"format":"compat-results","version":2,"records":[]}"#, "version: version 2 is not supported (this reader knows version 1)"),
+            (#"{"format":"compat-results","version":3,"records":[]}"#, "version: version 3 is not supported (this reader knows versions 1 and 2)"),
             (#"{"format":"compat-results","version":1,"records":[{"reason":"bad"}]}"#, "records[0]: missing required field 'experiment'"),
         ] {
             do {

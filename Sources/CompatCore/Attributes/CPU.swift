@@ -11,16 +11,6 @@ public enum CPUTarget: Sendable, Hashable, CustomStringConvertible {
     /// A named microarchitecture (`neoverse_n1`, `zen3`), with its architecture when known.
     case microarchitecture(String, Architecture?)
 
-    /// archspec names of microarchitectures this model can place on an architecture.
-    private static let knownMicroarchitectures: [String: Architecture] = [
-        "cortex_a72": .arm64, "neoverse_n1": .arm64, "neoverse_v1": .arm64, "neoverse_n2": .arm64,
-        "neoverse_v2": .arm64, "a64fx": .arm64, "thunderx2": .arm64, "graviton": .arm64, "graviton2": .arm64,
-        "graviton3": .arm64, "graviton4": .arm64, "ampere1": .arm64, "m1": .arm64, "m2": .arm64,
-        "haswell": .amd64, "broadwell": .amd64, "skylake": .amd64, "skylake_avx512": .amd64,
-        "cascadelake": .amd64, "icelake": .amd64, "sapphirerapids": .amd64, "zen": .amd64, "zen2": .amd64,
-        "zen3": .amd64, "zen4": .amd64, "zen5": .amd64,
-    ]
-
     /// Parses a target name; never fails (unknown names become a microarchitecture of unknown
     /// architecture, which only matches itself).
     public init(name: String) {
@@ -31,7 +21,9 @@ public enum CPUTarget: Sendable, Hashable, CustomStringConvertible {
             self = level == 1 ? .architecture(.amd64) : .x86_64Level(level)
         } else {
             let lowered = text.lowercased()
-            self = .microarchitecture(lowered, Self.knownMicroarchitectures[lowered])
+            // The architecture of an archspec microarchitecture is its graph's root (zen3 → x86_64 → amd64).
+            let family = MicroarchitectureCatalog.archspec.family(of: lowered)
+            self = .microarchitecture(lowered, family.flatMap { Architecture(normalising: $0) })
         }
     }
 
@@ -53,18 +45,21 @@ public enum CPUTarget: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Whether a host CPU identified as `self` runs code built for `imageTarget`: an architecture-wide
-    /// image runs on any CPU of that architecture; an x86-64 level runs on that level or above; a named
-    /// microarchitecture only on the same one.
+    /// image runs on any CPU of that architecture; otherwise archspec's relation decides: a build for a
+    /// microarchitecture (or an x86-64 level) runs on that one and on every one that descends from it
+    /// (`x86_64_v3` and `zen2` builds run on `zen3`, a `zen4` build does not; see
+    /// ``MicroarchitectureCatalog/runs(host:target:)``). Names archspec does not know only match
+    /// themselves.
     public func runs(_ imageTarget: CPUTarget) -> Bool {
-        switch imageTarget {
-        case .architecture(let needed):
-            return architecture == needed
-        case .x86_64Level(let needed):
-            if case .x86_64Level(let level) = self { return level >= needed }
-            return false
-        case .microarchitecture:
-            return self == imageTarget
-        }
+        if case .architecture(let needed) = imageTarget { return architecture == needed }
+        return MicroarchitectureCatalog.archspec.runs(host: archspecName, target: imageTarget.archspecName)
+    }
+
+    /// The name of this target in archspec's graph: the family root for an architecture (`x86_64`),
+    /// else ``name``.
+    var archspecName: String {
+        if case .architecture(let architecture) = self { return architecture.archspecFamily }
+        return name
     }
 
     public var description: String { name }

@@ -57,11 +57,26 @@ public enum ExactMatchFailure: Error, Sendable, Equatable, CustomStringConvertib
 /// compspec-go's `match` semantics (compspec.md §3), deterministic: each criterion selects the images
 /// whose attribute equals the value exactly, and the selections are intersected in order. No criteria
 /// select every image. Results keep catalog order.
+///
+/// One departure, where compspec-go's exactness defeats its purpose: `io.archspec.cpu.target` names the
+/// host's CPU, and an image matches when that CPU runs the image's build under archspec's relation
+/// (``CPUTarget/runs(_:)``), so `compat extract`'s `zen3` finds `amd64`, `x86_64_v3` and `zen2` builds.
 public enum ExactMatcher {
+    /// Whether `image` satisfies `criterion`.
+    static func satisfies(_ image: CatalogImage, _ criterion: MatchCriterion) -> Bool {
+        guard let value = image.attributes.flat[criterion.key] else { return false }
+        if criterion.key == cpuTargetKey {
+            return CPUTarget(name: criterion.value).runs(CPUTarget(name: value))
+        }
+        return value == criterion.value
+    }
+
+    static let cpuTargetKey = ImageAttributes.archspec + ".cpu.target"
+
     public static func match(_ criteria: [MatchCriterion], in catalog: ImageCatalog) -> Result<[CatalogImage], ExactMatchFailure> {
         var remaining = catalog.images
         for criterion in criteria {
-            let having = catalog.images.filter { $0.attributes.flat[criterion.key] == criterion.value }
+            let having = catalog.images.filter { satisfies($0, criterion) }
             if having.isEmpty {
                 let values = Set(catalog.images.compactMap { $0.attributes.flat[criterion.key] })
                 if values.isEmpty {

@@ -40,8 +40,7 @@ public struct ModelExperiment {
     }
 
     public func admit(strategy: String, iteration: Int, seed: UInt64) throws -> AdmittedHPCGJob {
-        var requestSeed = SeededRandom(seed: seed, stream: "model/\(strategy)/\(iteration)/request")
-        let pod = template.pod(strategy: strategy, iteration: iteration, seed: requestSeed.next())
+        let pod = template.pod(strategy: strategy, iteration: iteration, seed: Self.requestSeed(seed: seed, strategy: strategy, iteration: iteration))
         let uid = "compat-run-\(seed)-model-\(strategy)-\(iteration)"
         let started = ContinuousClock.now
         let result = try admission.review(pod, uid: uid, kind: Self.podKind, resource: Self.podResource)
@@ -58,17 +57,16 @@ public struct ModelExperiment {
         }
         return AdmittedHPCGJob(
             strategy: strategy, iteration: iteration, object: result.object, image: image, instance: instance,
-            selectionLatencyMilliseconds: latency.milliseconds
+            selectionLatencyMilliseconds: latency.inSeconds * 1000
         )
     }
 
-    /// The nodeSelector keys the webhook pins an instance type with.
-    static let instanceSelectorLabels = ["node.kubernetes.io/instance-type", "beta.kubernetes.io/instance-type"]
-}
-
-extension Duration {
-    var milliseconds: Double {
-        let (seconds, attoseconds) = components
-        return Double(seconds) * 1000 + Double(attoseconds) / 1e15
+    /// The seed annotation of a strategy's iteration (what a dry run prints, and what is submitted).
+    public static func requestSeed(seed: UInt64, strategy: String, iteration: Int) -> UInt64 {
+        var random = SeededRandom(seed: seed, stream: "model/\(strategy)/\(iteration)/request")
+        return random.next()
     }
+
+    /// The nodeSelector keys the webhook pins an instance type with.
+    public static let instanceSelectorLabels = ["node.kubernetes.io/instance-type", "beta.kubernetes.io/instance-type"]
 }

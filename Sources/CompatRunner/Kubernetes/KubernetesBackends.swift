@@ -93,7 +93,7 @@ struct KubernetesRunSupport {
         while true {
             if let value = try poll() { return value }
             guard ContinuousClock.now + timeouts.pollInterval < deadline else { return nil }
-            Thread.sleep(forTimeInterval: timeouts.pollInterval.seconds)
+            Thread.sleep(forTimeInterval: timeouts.pollInterval.inSeconds)
         }
     }
 
@@ -102,7 +102,7 @@ struct KubernetesRunSupport {
     func followLog(pod: String, container: String?, limit: Duration) throws(KubeAPIError) -> (text: String, timedOut: Bool) {
         let cancellation = CancellationFlag()
         let timer = DispatchWorkItem { cancellation.cancel() }
-        DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(limit.seconds * 1e9)), execute: timer)
+        DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(limit.inSeconds * 1e9)), execute: timer)
         defer { timer.cancel() }
         var text = ""
         try client.streamLog(namespace: namespace, pod: pod, container: container, follow: true, cancellation: cancellation) { line in
@@ -177,11 +177,4 @@ func podStartBlocker(_ pod: JSONValue) -> String? {
         }
     }
     return nil
-}
-
-extension Duration {
-    var seconds: Double {
-        let (seconds, attoseconds) = components
-        return Double(seconds) + Double(attoseconds) / 1e18
-    }
 }

@@ -66,29 +66,17 @@ public struct LAMMPSExperiment {
     /// Submits the iteration's MiniCluster until the webhook admits it (redrawing the view in the
     /// descriptive modes), and resolves what the patch chose.
     public func admit(mode: SelectionMode, iteration: Int, architecture: Architecture, seed: UInt64) throws -> AdmittedLAMMPSJob {
-        var random = SeededRandom(seed: seed, stream: "\(mode.rawValue)/\(iteration)/views")
-        // The experiment's views: those on a release line some image of the architecture was built on
-        // (focal, jammy, rocky 8 and 9), not every view the catalog knows (noble had no images).
-        let candidates = views.views(for: architecture).filter { view in
-            catalog.images.contains {
-                $0.attributes.architecture == architecture && $0.attributes.operatingSystem?.sharesReleaseLine(with: view.operatingSystem) == true
-            }
-        }
-        guard !candidates.isEmpty, let jammy = views.views(for: architecture).first(where: { $0.operatingSystem.version == Version("22.04") && $0.operatingSystem.vendor == .ubuntu })
-        else {
-            throw ExperimentError("no flux views for \(architecture) in the view catalog")
-        }
+        let submissions = LAMMPSSubmissions(template: template, catalog: catalog, views: views)
+        var draws = try submissions.draws(mode: mode, iteration: iteration, architecture: architecture, seed: seed)
         var rejections: [String] = []
         for draw in 1...maximumViewDraws {
-            let view = mode.isDescriptive ? random.element(of: candidates)! : jammy
-            var requestSeed = SeededRandom(seed: seed, stream: "\(mode.rawValue)/\(iteration)/\(draw)/request")
-            let object = template.miniCluster(iteration: iteration, mode: mode, fluxView: view.image, seed: requestSeed.next())
+            let submission = draws.next(draw: draw)
             let uid = "compat-run-\(seed)-\(mode.rawValue)-\(iteration)-\(draw)"
             let started = ContinuousClock.now
-            let result = try admission.review(object, uid: uid, kind: Self.miniClusterKind, resource: Self.miniClusterResource)
+            let result = try admission.review(submission.object, uid: uid, kind: Self.miniClusterKind, resource: Self.miniClusterResource)
             let elapsed = ContinuousClock.now - started
             guard result.allowed else {
-                rejections.append("\(view.name): \(result.message ?? "denied")")
+                rejections.append("\(submission.view.name): \(result.message ?? "denied")")
                 if mode.isDescriptive { continue }
                 throw ExperimentError("the webhook denied \(template.name(iteration: iteration)) in mode \(mode.rawValue): \(result.message ?? "no reason given")")
             }
@@ -131,7 +119,74 @@ public struct LAMMPSExperiment {
         return AdmittedLAMMPSJob(
             mode: mode, iteration: iteration, object: object, image: image, view: view, executable: executable,
             environmentScriptSourced: sourced,
-            selectionLatencyMilliseconds: latency.milliseconds, viewDraws: draws
+            selectionLatencyMilliseconds: latency.inSeconds * 1000, viewDraws: draws
+        )
+    }
+}
+
+/// The MiniClusters an iteration submits, draw by draw: what the experiment's user chose before the
+/// webhook (the flux view, and the request's seed annotation). A dry run prints the first draw of each
+/// iteration; the experiment submits them until one is admitted.
+public struct LAMMPSSubmissions {
+    public var template: LAMMPSJobTemplate
+    public var catalog: ImageCatalog
+    public var views: FluxViewCatalog
+
+    public init(template: LAMMPSJobTemplate, catalog: ImageCatalog, views: FluxViewCatalog) {
+        self.template = template
+        self.catalog = catalog
+        self.views = views
+    }
+
+    /// One submission: the object, the view it names, and the seed in its annotation.
+    public struct Submission {
+        public var object: JSONValue
+        public var view: FluxView
+        public var seed: UInt64
+    }
+
+    /// The draws of one iteration, in order.
+    public struct Draws {
+        let submissions: LAMMPSSubmissions
+        let mode: SelectionMode
+        let iteration: Int
+        let seed: UInt64
+        let candidates: [FluxView]
+        let jammy: FluxView
+        var viewRandom: SeededRandom
+
+        /// Draw `draw` (1-based): the descriptive modes draw a view uniformly among the experiment's;
+        /// the others submit the fixed `jammy` view, which the webhook may change.
+        public mutating func next(draw: Int) -> Submission {
+            let view = mode.isDescriptive ? viewRandom.element(of: candidates) ?? jammy : jammy
+            var requestSeed = SeededRandom(seed: seed, stream: "\(mode.rawValue)/\(iteration)/\(draw)/request")
+            let annotationSeed = requestSeed.next()
+            return Submission(
+                object: submissions.template.miniCluster(iteration: iteration, mode: mode, fluxView: view.image, seed: annotationSeed),
+                view: view, seed: annotationSeed
+            )
+        }
+    }
+
+    /// The experiment's views for `architecture`: those on a release line some image of the architecture
+    /// was built on (focal, jammy, rocky 8 and 9), not every view the catalog knows (noble had no images).
+    public func candidateViews(_ architecture: Architecture) -> [FluxView] {
+        views.views(for: architecture).filter { view in
+            catalog.images.contains {
+                $0.attributes.architecture == architecture && $0.attributes.operatingSystem?.sharesReleaseLine(with: view.operatingSystem) == true
+            }
+        }
+    }
+
+    public func draws(mode: SelectionMode, iteration: Int, architecture: Architecture, seed: UInt64) throws -> Draws {
+        let candidates = candidateViews(architecture)
+        guard !candidates.isEmpty, let jammy = views.views(for: architecture).first(where: { $0.operatingSystem.version == Version("22.04") && $0.operatingSystem.vendor == .ubuntu })
+        else {
+            throw ExperimentError("no flux views for \(architecture) in the view catalog")
+        }
+        return Draws(
+            submissions: self, mode: mode, iteration: iteration, seed: seed, candidates: candidates, jammy: jammy,
+            viewRandom: SeededRandom(seed: seed, stream: "\(mode.rawValue)/\(iteration)/views")
         )
     }
 }

@@ -4,8 +4,10 @@ import Foundation
 /// Writes a session's results where a person (and a plotting script) looks for them:
 /// `results.json`, `results.csv`, SVG charts per experiment, and `logs/<group>/<job>.log`.
 public enum ExperimentReport {
-    /// Writes everything into `directory` (created if needed) and returns the paths written.
-    public static func write(_ result: SessionResult, to directory: String) throws -> [String] {
+    /// Writes everything into `directory` (created if needed) and returns the paths written. `run` goes
+    /// into `results.json`; its backend decides whether wall times are labelled simulated.
+    public static func write(_ result: SessionResult, run: RunProvenance? = nil, to directory: String) throws -> [String] {
+        let simulated = run?.backend == "sim"
         let root = URL(fileURLWithPath: directory, isDirectory: true)
         var written: [String] = []
         func save(_ text: String, _ relative: String) throws {
@@ -15,12 +17,12 @@ public enum ExperimentReport {
             written.append(url.path)
         }
         do {
-            try save(ResultsFiles.json(result.records), "results.json")
+            try save(ResultsFiles.json(result.records, run: run), "results.json")
             try save(ResultsFiles.csv(result.records), "results.csv")
             let lammps = result.records.filter { $0.experiment == .lammps }
             if !lammps.isEmpty {
                 try save(Charts.outcomesByGroup(lammps, title: "LAMMPS runs by selection mode"), "lammps-outcomes.svg")
-                try save(Charts.wallTimes(lammps, title: "LAMMPS wall time of successful runs"), "lammps-wall-times.svg")
+                try save(Charts.wallTimes(lammps, title: "LAMMPS wall time of successful runs", simulated: simulated), "lammps-wall-times.svg")
             }
             let model = result.records.filter { $0.experiment == .model }
             if !model.isEmpty {
@@ -36,13 +38,14 @@ public enum ExperimentReport {
         return written
     }
 
-    /// The summary tables printed at the end of a run.
-    public static func summary(_ records: [RunRecord]) -> String {
+    /// The summary printed at the end of a run: the LAMMPS table, and the model experiment's headline
+    /// (gain, interval, p-value, measured and estimated counts) above its table.
+    public static func summary(_ records: [RunRecord], simulated: Bool = false) -> String {
         var parts: [String] = []
         let lammps = records.filter { $0.experiment == .lammps }
-        if !lammps.isEmpty { parts.append(Summary.lammpsTable(lammps)) }
+        if !lammps.isEmpty { parts.append(Summary.lammpsTable(lammps, simulated: simulated)) }
         let model = records.filter { $0.experiment == .model }
-        if !model.isEmpty { parts.append(Summary.modelTable(model)) }
+        if !model.isEmpty { parts.append(Summary.modelHeadlines(model) + Summary.modelTable(model)) }
         return parts.joined(separator: "\n")
     }
 }

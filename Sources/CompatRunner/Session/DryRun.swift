@@ -1,31 +1,42 @@
 import CompatCore
 import CompatSimulation
 
-/// What `--dry-run` prints: for each plan entry, the object its first iteration submits to the webhook
-/// (before the webhook's patch), and the cost the plan would have on a real cluster.
-public enum DryRun {
-    public static func render(_ plan: ExperimentPlan, paths: RunnerPaths, mpi: String?, catalog: String?, modelSpec: String?) throws -> String {
+extension ExperimentSession {
+    /// What `--dry-run` prints: every run of the plan as the object it submits to the webhook (before
+    /// the webhook's patch), preceded by a comment naming the entry, batch, iteration and the seed in
+    /// its annotation, then the cost table. The plan is resolved first, so a plan that cannot run fails
+    /// here as it would before a real run.
+    ///
+    /// A LAMMPS iteration of a descriptive mode shows its first draw: when the webhook finds no image
+    /// for that flux view, the run draws another view (with its own seed) and submits again.
+    public func dryRun(_ plan: ExperimentPlan) throws -> String {
+        let resolved = try resolve(plan)
         var out: [String] = []
-        let views = try paths.loadFluxViews()
-        for entry in plan.entries {
-            out.append("# \(entry.label): \(entry.iterations) iterations in \(entry.batches) batch(es), \(entry.nodes) \(entry.architecture) node(s)\(entry.gpu ? " with GPU" : "")")
-            switch entry.kind {
-            case .mode(let name):
-                guard let mode = SelectionMode(rawValue: name) else { throw ExperimentError("unknown mode '\(name)'") }
-                let template = LAMMPSJobTemplate(catalogReference: catalog ?? "file://" + paths.catalogFolder, mpi: mpi)
-                let view = views.views(for: entry.architecture).first { $0.operatingSystem.vendor == .ubuntu && $0.operatingSystem.version == Version("22.04") }
-                    ?? views.views(for: entry.architecture).first
-                out.append(template.miniCluster(iteration: 0, mode: mode, fluxView: view?.image ?? "", seed: 0).serialized(pretty: true))
-            case .model(let name):
-                let template = HPCGPodTemplate(specReference: modelSpec ?? "file://" + paths.modelCompatibility)
-                out.append(template.pod(strategy: name, iteration: 0, seed: 0).serialized(pretty: true))
+        let needsLAMMPS = plan.entries.contains { !$0.isModelExperiment }
+        let submissions = needsLAMMPS ? LAMMPSSubmissions(template: lammpsTemplate, catalog: try loadCatalog(), views: try loadViews()) : nil
+        var lastBatch: (entry: Int, batch: Int)?
+        for run in plan.schedule {
+            let item = resolved[run.entry]
+            if lastBatch?.entry != run.entry || lastBatch?.batch != run.batch {
+                lastBatch = (run.entry, run.batch)
+                let entry = item.entry
+                out.append("# experiments[\(run.entry)] \(entry.label), batch \(run.batch + 1) of \(entry.batches): \(entry.nodes) node(s) of "
+                    + item.instanceTypes(batch: run.batch, seed: options.seed).joined(separator: ", ") + (entry.gpu ? " with GPU" : ""))
+            }
+            switch run.selection {
+            case .mode(let mode):
+                guard let submissions, let architecture = item.entry.architecture else { continue }
+                var draws = try submissions.draws(mode: mode, iteration: run.iteration, architecture: architecture, seed: options.seed)
+                let first = draws.next(draw: 1)
+                out.append("# \(mode.rawValue) iteration \(run.iteration): seed \(first.seed), flux view \(first.view.name)")
+                out.append(first.object.serialized(pretty: true))
+            case .model(let strategy):
+                let seed = ModelExperiment.requestSeed(seed: options.seed, strategy: strategy, iteration: run.iteration)
+                out.append("# model \(strategy) iteration \(run.iteration): seed \(seed)")
+                out.append(hpcgTemplate.pod(strategy: strategy, iteration: run.iteration, seed: seed).serialized(pretty: true))
             }
         }
-        do {
-            out.append(try CostEstimator.estimate(plan, prices: try paths.loadPrices()).table)
-        } catch {
-            out.append("cost: \(error)")
-        }
+        out.append(try CostEstimator.estimate(resolved, prices: try options.paths.loadPrices()).table)
         return out.joined(separator: "\n")
     }
 }

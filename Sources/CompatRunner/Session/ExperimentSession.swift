@@ -67,6 +67,9 @@ public struct SessionOptions {
     public var catalogReference: String?
     public var modelSpecReference: String?
     public var logger: Logger
+    /// Asked before each run; `true` stops the session after the run in progress, with the results so
+    /// far (how SIGINT and SIGTERM end a run without losing it).
+    public var shouldStop: @Sendable () -> Bool = { false }
 
     public init(seed: UInt64, paths: RunnerPaths, webhook: WebhookEndpoint, backend: ExperimentBackend = .simulated, logger: Logger) {
         self.seed = seed
@@ -81,6 +84,10 @@ public struct SessionOptions {
 public struct SessionResult: Sendable {
     public var records: [RunRecord] = []
     public var logs: [RunLog] = []
+    /// Whether ``SessionOptions/shouldStop`` ended the session before every planned run.
+    public var interrupted = false
+    /// Records taken over from an earlier session (`--resume`), at the front of ``records``.
+    public var resumed = 0
 }
 
 /// The log of one run, for writing beside the results.
@@ -90,7 +97,8 @@ public struct RunLog: Sendable {
     public var text: String
 }
 
-/// Runs an experiment plan: each entry's jobs go through the webhook and then to the backend.
+/// Runs an experiment plan: each batch of each entry is one cluster (a webhook and a backend), on which
+/// the entry's selections run their iterations, each job through the webhook and then to the backend.
 public final class ExperimentSession {
     public let options: SessionOptions
     private var catalog: ImageCatalog?
@@ -101,32 +109,89 @@ public final class ExperimentSession {
         self.options = options
     }
 
-    /// Runs every entry in order. `progress` is called after each run with (completed, total, a note
-    /// naming the run and its outcome).
-    public func run(_ plan: ExperimentPlan, progress: (Int, Int, String) -> Void = { _, _, _ in }) throws -> SessionResult {
-        var result = SessionResult()
-        let total = plan.entries.reduce(0) { $0 + $1.iterations }
-        for entry in plan.entries {
-            let before = result.records.count
-            switch entry.kind {
-            case .mode(let name):
-                guard let mode = SelectionMode(rawValue: name) else {
-                    throw ExperimentError("unknown mode '\(name)'; use one of \(SelectionMode.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
-                try runLAMMPS(mode: mode, entry: entry, into: &result) { progress(before + $0, total, $1) }
-            case .model(let name):
-                try runModel(strategy: name, entry: entry, into: &result) { progress(before + $0, total, $1) }
+    /// The instance types the model experiment's cluster has (the node features'), less, on the
+    /// simulated backend, those the study never measured HPCG on: GPU and inference nodes and system
+    /// node groups are skip-listed, as a deployment's --skip-instance-types does, so that every strategy
+    /// chooses among the same measured set.
+    public func modelClusterInstanceTypes() throws -> [String] {
+        var types: [String] = []
+        for node in try options.paths.loadNodeFeatures() {
+            if let type = ModelExperiment.instanceSelectorLabels.lazy.compactMap({ node[$0] }).first, !types.contains(type) {
+                types.append(type)
+            }
+        }
+        guard case .simulated = options.backend else { return types }
+        let measured = Set(try loadMeasurements().instances)
+        return types.filter(measured.contains)
+    }
+
+    /// Resolves the plan's node types against the price table and the model cluster; what would stop
+    /// the plan mid-way fails here, before anything runs.
+    public func resolve(_ plan: ExperimentPlan) throws -> [ResolvedEntry] {
+        let cluster = plan.entries.contains(where: \.isModelExperiment) ? try modelClusterInstanceTypes() : []
+        let prices = try options.paths.loadPrices()
+        do {
+            return try PlanResolver.resolve(plan, prices: prices, modelCluster: cluster)
+        } catch {
+            throw ExperimentError("the plan cannot run: \(error)")
+        }
+    }
+
+    /// Runs every planned run in order, skipping those `previous` (an earlier session's records, for
+    /// `--resume`) already has. `progress` is called after each run with (completed, total, a note
+    /// naming the run and its outcome); runs taken from `previous` count as completed.
+    public func run(
+        _ plan: ExperimentPlan, previous: [RunRecord] = [], progress: (Int, Int, String) -> Void = { _, _, _ in }
+    ) throws -> SessionResult {
+        let resolved = try resolve(plan)
+        var result = SessionResult(records: previous, resumed: previous.count)
+        let total = plan.runs
+        let pending = plan.pendingRuns(after: previous)
+        var completed = total - pending.count
+        var index = 0
+        while index < pending.count {
+            // One batch: the contiguous runs of one entry and batch share a cluster.
+            let first = pending[index]
+            var end = index
+            while end < pending.count, pending[end].entry == first.entry, pending[end].batch == first.batch { end += 1 }
+            let batch = Array(pending[index..<end])
+            index = end
+            let item = resolved[first.entry]
+            let stopped: Bool
+            if item.entry.isModelExperiment {
+                stopped = try runModelBatch(batch, item, into: &result) { completed += 1; progress(completed, total, $0) }
+            } else {
+                stopped = try runLAMMPSBatch(batch, item, into: &result) { completed += 1; progress(completed, total, $0) }
+            }
+            if stopped {
+                result.interrupted = true
+                break
             }
         }
         return result
     }
 
+    /// Runs `body` for one planned run, stamping the record with its batch and timing. Returns `true`
+    /// when the session should stop before this run.
+    private func timed(_ run: PlannedRun, _ body: () throws -> RunRecord) throws -> RunRecord? {
+        if options.shouldStop() { return nil }
+        let startedAt = Date()
+        let started = ContinuousClock.now
+        var record = try body()
+        record.batch = run.batch
+        record.timing = RunTiming(startedAt: Timestamps.iso8601(startedAt), seconds: (ContinuousClock.now - started).inSeconds)
+        return record
+    }
+
     // MARK: LAMMPS
 
-    private func runLAMMPS(mode: SelectionMode, entry: ExperimentPlan.Entry, into result: inout SessionResult, done: (Int, String) -> Void) throws {
-        guard let node = NodeType.standard(for: entry.architecture, gpu: entry.gpu) else {
-            throw ExperimentError("the simulated cluster has no \(entry.architecture) node type\(entry.gpu ? " with a GPU" : ""); drop --gpu or use --arch amd64")
+    private func runLAMMPSBatch(_ runs: [PlannedRun], _ item: ResolvedEntry, into result: inout SessionResult, done: (String) -> Void) throws -> Bool {
+        let entry = item.entry
+        guard let architecture = entry.architecture, let standard = NodeType.standard(for: architecture, gpu: entry.gpu) else {
+            throw ExperimentError("the simulated cluster has no \(entry.architecture.map { "\($0)" } ?? "") node type\(entry.gpu ? " with a GPU" : ""); drop --gpu or use --arch amd64")
         }
+        // The plan's node type, with what the simulated cluster knows of such a node: its architecture and GPU.
+        let node = NodeType(name: item.candidates.first?.name ?? standard.name, architecture: standard.architecture, gpu: standard.gpu)
         let catalog = try loadCatalog()
         let views = try loadViews()
         let requiredMPI = try options.mpi.map { text in
@@ -144,52 +209,61 @@ public final class ExperimentSession {
         case .kubernetes(let factory):
             backend = try factory.lammpsBackend()
         }
-        let template = LAMMPSJobTemplate(catalogReference: options.catalogReference ?? "file://" + options.paths.catalogFolder, mpi: options.mpi)
-        let experiment = LAMMPSExperiment(template: template, catalog: catalog, views: views, admission: AdmissionRoundTrip(transport: transport), backend: backend)
-        let first = result.records.filter { $0.group == mode.rawValue }.count
-        for iteration in first..<(first + entry.iterations) {
-            let record = try experiment.run(mode: mode, iteration: iteration, architecture: entry.architecture, seed: options.seed)
+        defer {
+            if let logSource = backend as? any LAMMPSRunLogSource {
+                result.logs += logSource.logs.map { RunLog(group: $0.mode.rawValue, name: $0.name, text: $0.log) }
+            }
+        }
+        let experiment = LAMMPSExperiment(template: lammpsTemplate, catalog: catalog, views: views, admission: AdmissionRoundTrip(transport: transport), backend: backend)
+        for run in runs {
+            guard case .mode(let mode) = run.selection else { continue }
+            guard let record = try timed(run, { try experiment.run(mode: mode, iteration: run.iteration, architecture: architecture, seed: options.seed) }) else {
+                return true
+            }
             result.records.append(record)
-            done(iteration - first + 1, "\(mode.rawValue) \(iteration): \(record.reason)")
+            done("\(mode.rawValue) \(run.iteration): \(record.reason)")
         }
-        if let logSource = backend as? any LAMMPSRunLogSource {
-            result.logs += logSource.logs.map { RunLog(group: $0.mode.rawValue, name: $0.name, text: $0.log) }
-        }
+        return false
+    }
+
+    /// The MiniCluster template the session submits (and a dry run prints).
+    public var lammpsTemplate: LAMMPSJobTemplate {
+        LAMMPSJobTemplate(catalogReference: options.catalogReference ?? "file://" + options.paths.catalogFolder, mpi: options.mpi)
+    }
+
+    /// The HPCG Pod template the session submits (and a dry run prints).
+    public var hpcgTemplate: HPCGPodTemplate {
+        HPCGPodTemplate(specReference: options.modelSpecReference ?? "file://" + options.paths.modelCompatibility)
     }
 
     // MARK: Models
 
-    private func runModel(strategy: String, entry: ExperimentPlan.Entry, into result: inout SessionResult, done: (Int, String) -> Void) throws {
+    private func runModelBatch(_ runs: [PlannedRun], _ item: ResolvedEntry, into result: inout SessionResult, done: (String) -> Void) throws -> Bool {
         let nodes = try options.paths.loadNodeFeatures()
         let backend: any HPCGBackend
-        var skip: Set<String> = []
         switch options.backend {
         case .simulated:
-            let measurements = try loadMeasurements()
-            backend = SimulatedHPCGBackend(measurements: measurements, seed: options.seed)
-            // The study ran only on the instance types it measured; the cluster's others (GPU and
-            // inference nodes, system node groups) are skip-listed, as a deployment's
-            // --skip-instance-types does, so that random and model choose among the same set.
-            let measured = Set(measurements.instances)
-            skip = Set(nodes.compactMap { node in
-                ModelExperiment.instanceSelectorLabels.lazy.compactMap { node[$0] }.first
-            }).subtracting(measured)
+            backend = SimulatedHPCGBackend(measurements: try loadMeasurements(), seed: options.seed)
         case .kubernetes(let factory):
             backend = try factory.hpcgBackend()
         }
-        if !skip.isEmpty {
-            options.logger.info("instance types without HPCG measurements are skip-listed", metadata: ["skipped": "\(skip.sorted())"])
-        }
+        // The batch's cluster: the instance types drawn for it; every other type of the node features is
+        // skip-listed, so random and the model choose among the same set.
+        let chosen = Set(item.instanceTypes(batch: runs[0].batch, seed: options.seed))
+        let skip = Set(nodes.compactMap { node in ModelExperiment.instanceSelectorLabels.lazy.compactMap { node[$0] }.first }).subtracting(chosen)
+        options.logger.info("model batch cluster", metadata: ["entry": "\(item.index)", "batch": "\(runs[0].batch)", "instanceTypes": "\(chosen.sorted())"])
         let (transport, stop) = try connect(nodes: nodes, views: try loadViews(), skipInstanceTypes: skip)
         defer { stop() }
-        let template = HPCGPodTemplate(specReference: options.modelSpecReference ?? "file://" + options.paths.modelCompatibility)
-        let experiment = ModelExperiment(template: template, admission: AdmissionRoundTrip(transport: transport), backend: backend)
-        let first = result.records.filter { $0.group == strategy }.count
-        for iteration in first..<(first + entry.iterations) {
-            let record = try experiment.run(strategy: strategy, iteration: iteration, seed: options.seed)
+        let experiment = ModelExperiment(template: hpcgTemplate, admission: AdmissionRoundTrip(transport: transport), backend: backend)
+        for run in runs {
+            guard case .model(let strategy) = run.selection else { continue }
+            guard let record = try timed(run, { try experiment.run(strategy: strategy, iteration: run.iteration, seed: options.seed) }) else {
+                return true
+            }
             result.records.append(record)
-            done(iteration - first + 1, "model \(strategy) \(iteration): \(record.node) \(record.figureOfMerit.map { String(format: "%.2f", $0) } ?? "\(record.reason)")")
+            done("model \(strategy) \(run.iteration): \(record.node) \(record.figureOfMerit.map { String(format: "%.2f", $0) } ?? "\(record.reason)")")
         }
+        return false
     }
 
     // MARK: Inputs and webhook
@@ -210,21 +284,21 @@ public final class ExperimentSession {
         }
     }
 
-    private func loadCatalog() throws -> ImageCatalog {
+    func loadCatalog() throws -> ImageCatalog {
         if let catalog { return catalog }
         let loaded = try options.paths.loadCatalog()
         catalog = loaded
         return loaded
     }
 
-    private func loadViews() throws -> FluxViewCatalog {
+    func loadViews() throws -> FluxViewCatalog {
         if let views { return views }
         let loaded = try options.paths.loadFluxViews()
         views = loaded
         return loaded
     }
 
-    private func loadMeasurements() throws -> HPCGMeasurements {
+    func loadMeasurements() throws -> HPCGMeasurements {
         if let measurements { return measurements }
         let loaded = try options.paths.loadMeasurements()
         measurements = loaded

@@ -37,14 +37,16 @@ public enum Charts {
         let left = 72.0, top = 84.0, plotHeight = 360.0, bottom = 74.0
         let legendWidth = 40 + (legendEntries.map { SVGDocument.textWidth($0.rawValue, size: 13) }.max() ?? 0)
         let plotWidth = slot * Double(max(1, groups.count))
-        var svg = SVGDocument(width: left + plotWidth + 24 + legendWidth + 16, height: top + plotHeight + bottom)
+        let subtitle = "Bars: runs per \(groupAxisLabel), successes at the bottom, failures stacked by reason."
+        let headingWidth = max(SVGDocument.textWidth(title, size: 17, bold: true), SVGDocument.textWidth(subtitle, size: 12))
+        var svg = SVGDocument(width: max(left + plotWidth + 24 + legendWidth + 16, left + headingWidth + 16), height: top + plotHeight + bottom)
 
         let largest = groups.map { records.records(in: $0).count }.max() ?? 0
         let scale = NiceScale(minimum: 0, maximum: Double(max(1, largest)), targetTicks: 5)
         func y(_ value: Double) -> Double { top + plotHeight - (value - scale.lower) / (scale.upper - scale.lower) * plotHeight }
 
         svg.text(title, x: left, y: 28, size: 17, weight: "bold")
-        svg.text("Bars: runs per \(groupAxisLabel), successes at the bottom, failures stacked by reason.", x: left, y: 48, size: 12, fill: "#555555")
+        svg.text(subtitle, x: left, y: 48, size: 12, fill: "#555555")
         drawValueAxis(&svg, scale: scale, left: left, width: plotWidth, y: y, label: "runs", integers: true)
 
         for (index, group) in groups.enumerated() {
@@ -83,8 +85,9 @@ public enum Charts {
     // MARK: Distributions
 
     /// Wall times of the successful runs per group: a box (quartiles, median) with whiskers to the
-    /// extremes and every run as a point.
-    public static func wallTimes(_ records: [RunRecord], title: String, groupAxisLabel: String = "selection mode") -> String {
+    /// extremes and every run as a point. `simulated` marks them as the simulated cluster's (drawn
+    /// from the pilot's measured range), in the subtitle and on the axis.
+    public static func wallTimes(_ records: [RunRecord], title: String, groupAxisLabel: String = "selection mode", simulated: Bool = false) -> String {
         let samples = records.groupsInOrder.map { group in
             DistributionChart.Group(name: group, runs: records.records(in: group).count, points: records.records(in: group).compactMap { r in
                 r.succeeded ? r.wallTimeSeconds.map { DistributionChart.Point(value: $0, estimated: false) } : nil
@@ -92,13 +95,15 @@ public enum Charts {
         }
         return DistributionChart(
             title: title,
-            subtitle: "Successful runs only. Box: quartiles and median; whiskers: min and max; dots: runs.",
-            valueLabel: "LAMMPS wall time (s)", groupAxisLabel: groupAxisLabel, groups: samples, baseline: nil
+            subtitle: (simulated ? "Simulated cluster: times drawn from the pilot's measured range. " : "")
+                + "Successful runs only. Box: quartiles and median; whiskers: min and max; dots: runs.",
+            valueLabel: simulated ? "simulated LAMMPS wall time (s)" : "LAMMPS wall time (s)", groupAxisLabel: groupAxisLabel, groups: samples, baseline: nil
         ).render()
     }
 
-    /// HPCG figure of merit per strategy, with estimated values drawn hollow and, when a `baseline`
-    /// strategy is present, its median as a dashed reference line.
+    /// HPCG figure of merit per strategy, with estimated values drawn hollow (and counted on the title
+    /// line and in the legend) and, when a `baseline` strategy is present, its median as a dashed
+    /// reference line labelled in the right margin.
     public static func figureOfMerit(_ records: [RunRecord], title: String, baseline: String? = "random") -> String {
         let samples = records.groupsInOrder.map { group in
             DistributionChart.Group(name: group, runs: records.records(in: group).count, points: records.records(in: group).compactMap { r in
@@ -108,8 +113,12 @@ public enum Charts {
         let reference = baseline.flatMap { name in
             samples.first { $0.name == name }.flatMap { Distribution($0.points.map(\.value)) }.map { (name, $0.median) }
         }
+        let values = samples.flatMap(\.points)
+        let estimated = values.filter(\.estimated).count
+        // The counts stand on the title line, so the headline never shows without them.
+        let counted = estimated == 0 ? title : "\(title): \(values.count - estimated) measured, \(estimated) estimated"
         return DistributionChart(
-            title: title,
+            title: counted,
             subtitle: "Successful runs only. Box: quartiles and median; whiskers: min and max; dots: runs (hollow: estimated).",
             valueLabel: "HPCG figure of merit (GFLOP/s)", groupAxisLabel: "strategy", groups: samples, baseline: reference
         ).render()
@@ -157,9 +166,25 @@ struct DistributionChart {
         let boxWidth = min(64, slot * 0.45)
         let left = 80.0, top = 64.0, plotHeight = 360.0, bottom = 92.0, right = 24.0
         let plotWidth = slot * Double(max(1, groups.count))
-        let hasEstimates = groups.contains { $0.points.contains(where: \.estimated) }
-        let legendWidth = hasEstimates ? 210.0 : 0
-        var svg = SVGDocument(width: left + plotWidth + right + legendWidth, height: top + plotHeight + bottom)
+        let points = groups.flatMap(\.points)
+        let estimatedCount = points.filter(\.estimated).count
+        let legend = estimatedCount > 0
+            ? ["measured: \(points.count - estimatedCount) runs", "estimated (never measured): \(estimatedCount) runs"] : []
+        let legendWidth = legend.map { SVGDocument.textWidth($0, size: 12) + 30 }.max() ?? 0
+        // The reference line's label sits in the right margin, beside the line, clear of every point.
+        let baselineLabel = baseline.map { "\($0.0) median \(decimalText($0.1, maximumFractionDigits: 2))" }
+        // Each box's median label stands right of the box and may reach past the last slot; the
+        // baseline's label starts after the furthest of them.
+        let medianLabelsEnd = groups.enumerated().compactMap { index, group in
+            Distribution(group.points.map(\.value)).map { d in
+                slot * (Double(index) + 0.5) + boxWidth / 2 + 6 + SVGDocument.textWidth(decimalText(d.median, maximumFractionDigits: 2), size: 11)
+            }
+        }.max() ?? 0
+        let baselineX = left + max(plotWidth, medianLabelsEnd) + 8
+        let baselineWidth = baselineLabel.map { baselineX - (left + plotWidth) + SVGDocument.textWidth($0, size: 11) + 8 } ?? 0
+        let headingWidth = max(SVGDocument.textWidth(title, size: 17, bold: true), SVGDocument.textWidth(subtitle, size: 12))
+        let width = max(left + plotWidth + baselineWidth + right + legendWidth, left + headingWidth + right)
+        var svg = SVGDocument(width: width, height: top + plotHeight + bottom)
 
         let values = groups.flatMap { $0.points.map(\.value) } + (baseline.map { [$0.1] } ?? [])
         // 6 % headroom on both sides keeps points off the axis lines.
@@ -171,9 +196,10 @@ struct DistributionChart {
         svg.text(subtitle, x: left, y: 48, size: 12, fill: "#555555")
         Charts.drawValueAxis(&svg, scale: scale, left: left, width: plotWidth, y: y, label: valueLabel, integers: false)
 
-        if let (name, value) = baseline {
+        if let (_, value) = baseline, let baselineLabel {
             svg.line(x1: left, y1: y(value), x2: left + plotWidth, y2: y(value), stroke: "#555555", width: 1.2, dash: "6 4")
-            svg.text("\(name) median \(decimalText(value, maximumFractionDigits: 2))", x: left + plotWidth - 4, y: y(value) - 5, size: 11, anchor: .end, fill: "#555555")
+            svg.line(x1: left + plotWidth, y1: y(value), x2: baselineX - 3, y2: y(value), stroke: "#555555", width: 1.2, dash: "2 3")
+            svg.text(baselineLabel, x: baselineX, y: y(value) + 4, size: 11, fill: "#555555")
         }
 
         for (index, group) in groups.enumerated() {
@@ -194,7 +220,10 @@ struct DistributionChart {
             svg.rect(x: centre - boxWidth / 2, y: y(d.thirdQuartile), width: boxWidth, height: max(1.5, y(d.firstQuartile) - y(d.thirdQuartile)), fill: colour + "33", stroke: "#333333", strokeWidth: 1.2,
                      title: "\(group.name): median \(decimalText(d.median, maximumFractionDigits: 3)), IQR \(decimalText(d.firstQuartile, maximumFractionDigits: 3))-\(decimalText(d.thirdQuartile, maximumFractionDigits: 3))")
             svg.line(x1: centre - boxWidth / 2, y1: y(d.median), x2: centre + boxWidth / 2, y2: y(d.median), stroke: "#111111", width: 2.5)
-            svg.text(decimalText(d.median, maximumFractionDigits: 2), x: centre + boxWidth / 2 + 6, y: y(d.median) + 4, size: 11, fill: "#111111")
+            // On a white ground, so the reference line (often this very median) does not cross it.
+            let medianText = decimalText(d.median, maximumFractionDigits: 2)
+            svg.rect(x: centre + boxWidth / 2 + 4, y: y(d.median) - 7, width: SVGDocument.textWidth(medianText, size: 11) + 4, height: 14, fill: "#ffffff")
+            svg.text(medianText, x: centre + boxWidth / 2 + 6, y: y(d.median) + 4, size: 11, fill: "#111111")
             for (i, point) in group.points.enumerated() {
                 // Deterministic jitter (golden-ratio sequence) spreads equal values across the box.
                 let offset = ((Double(i) * 0.618_033_988_75).truncatingRemainder(dividingBy: 1) - 0.5) * boxWidth * 0.8
@@ -205,12 +234,12 @@ struct DistributionChart {
         svg.line(x1: left, y1: top + plotHeight, x2: left + plotWidth, y2: top + plotHeight, stroke: "#333333")
         svg.text(groupAxisLabel, x: left + plotWidth / 2, y: top + plotHeight + 70, size: 13, anchor: .middle, fill: "#444444")
 
-        if hasEstimates {
-            let x = left + plotWidth + right
+        if legend.count == 2 {
+            let x = left + plotWidth + baselineWidth + right
             svg.circle(cx: x + 7, cy: top + 10, r: 3.5, fill: "#555555", stroke: "#555555")
-            svg.text("measured", x: x + 18, y: top + 14, size: 12)
+            svg.text(legend[0], x: x + 18, y: top + 14, size: 12)
             svg.circle(cx: x + 7, cy: top + 32, r: 3.5, fill: "#ffffff", stroke: "#555555", strokeWidth: 1.3)
-            svg.text("estimated (never measured)", x: x + 18, y: top + 36, size: 12)
+            svg.text(legend[1], x: x + 18, y: top + 36, size: 12)
         }
         return svg.text
     }

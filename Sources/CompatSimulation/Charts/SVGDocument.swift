@@ -48,9 +48,10 @@ struct SVGDocument {
         body.append("<text x=\"\(n(x))\" y=\"\(n(y))\" font-size=\"\(n(size))\" text-anchor=\"\(anchor.rawValue)\" fill=\"\(fill)\"\(weightText)\(rotateText)>\(Self.escape(content))</text>")
     }
 
-    /// An approximate rendered width of `text` in DejaVu Sans (average advance ≈ 0.6 em), for layout.
-    static func textWidth(_ text: String, size: Double) -> Double {
-        Double(text.count) * size * 0.6
+    /// An approximate rendered width of `text` in DejaVu Sans (average advance ≈ 0.6 em, bold ≈ 0.68 em),
+    /// for layout. Generous on purpose: a little white space costs less than a clipped title.
+    static func textWidth(_ text: String, size: Double, bold: Bool = false) -> Double {
+        Double(text.count) * size * (bold ? 0.68 : 0.6)
     }
 
     static func escape(_ text: String) -> String {

@@ -1,4 +1,5 @@
 import CompatCore
+import Foundation
 
 /// How long runs and cluster bring-ups take, the two inputs of a cost estimate besides prices.
 public struct CostAssumptions: Sendable, Hashable {
@@ -16,71 +17,79 @@ public struct CostAssumptions: Sendable, Hashable {
     }
 }
 
-/// Why a plan cannot be priced.
-public struct CostEstimateError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var message: String
-
-    public var description: String { message }
-}
-
-/// The estimated cost of each plan entry and of the whole plan.
+/// The estimated cost of each plan entry and of the whole plan. An entry whose batches draw among node
+/// types of different prices has a range: the mean price of its candidates (what a uniform draw costs
+/// on average) and the highest (what it costs at most).
 public struct CostEstimate: Sendable, Hashable {
     public struct Line: Sendable, Hashable {
         public var label: String
-        public var instance: String
+        public var nodeTypes: String
         public var nodes: Int
+        public var batches: Int
+        public var runs: Int
         public var nodeHours: Double
-        public var usdPerHour: Double
-        public var usd: Double
+        public var meanUSDPerHour: Double
+        public var maximumUSDPerHour: Double
+
+        public var expectedUSD: Double { nodeHours * meanUSDPerHour }
+        public var maximumUSD: Double { nodeHours * maximumUSDPerHour }
     }
 
     public var lines: [Line]
     public var currency: String
     public var retrieved: String
 
+    public var totalRuns: Int { lines.reduce(0) { $0 + $1.runs } }
     public var totalNodeHours: Double { lines.reduce(0) { $0 + $1.nodeHours } }
-    public var totalUSD: Double { lines.reduce(0) { $0 + $1.usd } }
+    public var totalExpectedUSD: Double { lines.reduce(0) { $0 + $1.expectedUSD } }
+    public var totalMaximumUSD: Double { lines.reduce(0) { $0 + $1.maximumUSD } }
 
-    /// A table for stdout, ending with the total and where the prices came from.
+    /// A table for stdout, one row per entry and a total, then where the prices came from.
     public var table: String {
-        var rows: [[String]] = [["experiment", "node type", "nodes", "node-hours", "\(currency)/hour", currency]]
-        for line in lines {
-            rows.append([line.label, line.instance, String(line.nodes), decimalText(line.nodeHours, maximumFractionDigits: 2),
-                         decimalText(line.usdPerHour, maximumFractionDigits: 4), decimalText(line.usd, maximumFractionDigits: 2)])
+        // Money always with cents, so a column of amounts lines up and reads as money.
+        func money(_ x: Double) -> String { String(format: "%.2f", locale: Locale(identifier: "en_US_POSIX"), x) }
+        func rate(_ low: Double, _ high: Double) -> String {
+            low == high ? decimalText(low, maximumFractionDigits: 4)
+                : "\(decimalText(low, maximumFractionDigits: 4))-\(decimalText(high, maximumFractionDigits: 4))"
         }
-        rows.append(["total", "", "", decimalText(totalNodeHours, maximumFractionDigits: 2), "", decimalText(totalUSD, maximumFractionDigits: 2)])
-        return TextTable.render(rows, rightAligned: [2, 3, 4, 5])
+        var rows: [[String]] = [["experiment", "node types", "nodes", "batches", "runs", "node-hours", "\(currency)/hour (mean-max)", "\(currency) (mean)", "\(currency) (at most)"]]
+        for line in lines {
+            rows.append([
+                line.label, line.nodeTypes, String(line.nodes), String(line.batches), String(line.runs),
+                decimalText(line.nodeHours, maximumFractionDigits: 2), rate(line.meanUSDPerHour, line.maximumUSDPerHour),
+                money(line.expectedUSD), money(line.maximumUSD),
+            ])
+        }
+        rows.append(["total", "", "", "", String(totalRuns), decimalText(totalNodeHours, maximumFractionDigits: 2), "", money(totalExpectedUSD), money(totalMaximumUSD)])
+        return TextTable.render(rows, rightAligned: [2, 3, 4, 5, 6, 7, 8])
             + "Approximate on-demand list prices read \(retrieved); no discounts, storage or traffic.\n"
     }
 }
 
-/// Prices a plan: node-hours = nodes × (batches × setup + iterations × per-run minutes) / 60, times the
-/// node type's hourly price. The node type is the entry's `instance`, else the price table's default
-/// for its architecture (or for GPU entries).
+/// Prices a plan: node-hours = nodes × batches × (setup + selections × iterations × per-run minutes) / 60,
+/// times the node types' hourly prices (see ``PlanResolver`` for which node types an entry uses).
 public enum CostEstimator {
-    public static func estimate(_ plan: ExperimentPlan, prices: PriceTable, assumptions: CostAssumptions = CostAssumptions()) throws(CostEstimateError) -> CostEstimate {
+    public static func estimate(
+        _ plan: ExperimentPlan, prices: PriceTable, modelCluster: [String], assumptions: CostAssumptions = CostAssumptions()
+    ) throws(PlanError) -> CostEstimate {
+        try estimate(try PlanResolver.resolve(plan, prices: prices, modelCluster: modelCluster), prices: prices, assumptions: assumptions)
+    }
+
+    public static func estimate(_ resolved: [ResolvedEntry], prices: PriceTable, assumptions: CostAssumptions = CostAssumptions()) throws(PlanError) -> CostEstimate {
         guard assumptions.minutesPerRun >= 0, assumptions.setupMinutesPerBatch >= 0,
               assumptions.minutesPerRun.isFinite, assumptions.setupMinutesPerBatch.isFinite
         else {
-            throw CostEstimateError(message: "run and setup minutes must be finite and not negative")
+            throw PlanError("run and setup minutes must be finite and not negative")
         }
-        var lines: [CostEstimate.Line] = []
-        for (index, entry) in plan.entries.enumerated() {
-            guard let name = entry.instance ?? prices.defaultInstance(architecture: entry.architecture, gpu: entry.gpu) else {
-                throw CostEstimateError(message: "experiments[\(index)] (\(entry.label)): no node type given and no default for \(entry.architecture)")
-            }
-            guard let instance = prices.instance(named: name) else {
-                throw CostEstimateError(message: "experiments[\(index)] (\(entry.label)): node type '\(name)' has no price in the price table; add it or choose one of: \(prices.instances.map(\.name).joined(separator: ", "))")
-            }
-            guard instance.architecture == entry.architecture else {
-                throw CostEstimateError(message: "experiments[\(index)] (\(entry.label)): node type '\(name)' is \(instance.architecture), the experiment is \(entry.architecture)")
-            }
-            let minutes = Double(entry.batches) * assumptions.setupMinutesPerBatch + Double(entry.iterations) * assumptions.minutesPerRun
-            let nodeHours = Double(entry.nodes) * minutes / 60
-            lines.append(CostEstimate.Line(
-                label: entry.label, instance: name, nodes: entry.nodes, nodeHours: nodeHours,
-                usdPerHour: instance.usdPerHour, usd: nodeHours * instance.usdPerHour
-            ))
+        let lines = resolved.map { item in
+            let entry = item.entry
+            let perBatchMinutes = assumptions.setupMinutesPerBatch + Double(entry.selections.count * entry.iterations) * assumptions.minutesPerRun
+            let nodeHours = Double(entry.nodes * entry.batches) * perBatchMinutes / 60
+            let rates = item.candidates.map(\.usdPerHour)
+            return CostEstimate.Line(
+                label: entry.label, nodeTypes: item.nodeTypesLabel, nodes: entry.nodes, batches: entry.batches, runs: entry.runs,
+                nodeHours: nodeHours, meanUSDPerHour: rates.reduce(0, +) / Double(max(1, rates.count)), maximumUSDPerHour: rates.max() ?? 0
+            )
         }
         return CostEstimate(lines: lines, currency: prices.currency, retrieved: prices.retrieved)
     }

@@ -31,11 +31,17 @@ public struct RunRecord: Sendable, Hashable {
     public var selectionLatencyMilliseconds: Double?
     /// Whether ``figureOfMerit`` is an estimate because that instance × build pair was never measured.
     public var estimated: Bool
+    /// The plan batch (cluster bring-up) the run belonged to, 0-based.
+    public var batch: Int
+    /// When the runner started the run (admission included), and how long it took on the runner's
+    /// clock: what a person needs to see where an experiment's time went. `nil` for records written
+    /// before these were kept.
+    public var timing: RunTiming?
 
     public init(
         experiment: Experiment, group: String, iteration: Int, image: String, view: String? = nil, node: String,
         reason: RunReason, wallTimeSeconds: Double? = nil, figureOfMerit: Double? = nil,
-        selectionLatencyMilliseconds: Double? = nil, estimated: Bool = false
+        selectionLatencyMilliseconds: Double? = nil, estimated: Bool = false, batch: Int = 0, timing: RunTiming? = nil
     ) {
         self.experiment = experiment
         self.group = group
@@ -48,9 +54,23 @@ public struct RunRecord: Sendable, Hashable {
         self.figureOfMerit = figureOfMerit
         self.selectionLatencyMilliseconds = selectionLatencyMilliseconds
         self.estimated = estimated
+        self.batch = batch
+        self.timing = timing
     }
 
     public var succeeded: Bool { reason.succeeded }
+}
+
+/// When a run started (UTC, ISO 8601 with milliseconds, as the runner's clock read it) and how many
+/// seconds it took from submission to the backend's verdict.
+public struct RunTiming: Sendable, Hashable {
+    public var startedAt: String
+    public var seconds: Double
+
+    public init(startedAt: String, seconds: Double) {
+        self.startedAt = startedAt
+        self.seconds = seconds
+    }
 }
 
 extension Array where Element == RunRecord {

@@ -1,3 +1,5 @@
+import CompatCore
+
 /// Plain-text summaries of an experiment for stdout: what a person reads first after a run.
 public enum Summary {
     /// Failures of one group by reason, most frequent first (ties in ``RunReason/failures`` order).
@@ -18,13 +20,15 @@ public enum Summary {
     }
 
     /// One row per selection mode: successes, failures by reason, and the wall time of the successes.
+    /// `simulated` says the wall times come from the simulated cluster (drawn from the pilot's measured
+    /// range), which the header then says.
     ///
     /// ```
     /// mode               succeeded  failures                  wall time s (median, min-max)
     /// basic              5/25       os abi 14, missing gpu 6  7 (7-8)
     /// ```
-    public static func lammpsTable(_ records: [RunRecord]) -> String {
-        var rows: [[String]] = [["mode", "succeeded", "failures", "wall time s (median, min-max)"]]
+    public static func lammpsTable(_ records: [RunRecord], simulated: Bool = false) -> String {
+        var rows: [[String]] = [["mode", "succeeded", "failures", (simulated ? "simulated " : "") + "wall time s (median, min-max)"]]
         for group in records.groupsInOrder {
             let runs = records.records(in: group)
             let failures = failureCounts(runs).map { "\($0.reason.shortLabel) \($0.count)" }.joined(separator: ", ")
@@ -39,40 +43,102 @@ public enum Summary {
         return TextTable.render(rows, rightAligned: [])
     }
 
-    /// One row per strategy of the model experiment: the figure of merit of its successful runs (mean,
-    /// median, IQR, min, max), the gain of the mean and median over `baseline` (usually `random`), and
-    /// how many values were estimates. The gain column is `-` for the baseline itself or when the
-    /// baseline has no successful run.
+    /// Seed of the bootstrap resampling: fixed, so the same records always give the same intervals.
+    static let bootstrapSeed: UInt64 = 4
+
+    /// The comparison of `group`'s successful FOMs with `baseline`'s, or `nil` when either has fewer
+    /// than two successful runs.
+    public static func comparison(_ records: [RunRecord], group: String, baseline: String) -> StrategyComparison? {
+        func foms(_ name: String) -> [Double] { records.records(in: name).filter(\.succeeded).compactMap(\.figureOfMerit) }
+        var random = SeededRandom(seed: bootstrapSeed, stream: "bootstrap/\(group)/\(baseline)")
+        return StrategyComparison(foms(group), baseline: foms(baseline), random: &random)
+    }
+
+    /// The headline of the model experiment, one line per strategy other than `baseline`: the gain of
+    /// the mean with its 95 % interval and the Mann–Whitney p-value, and on the same line how many of
+    /// each side's values were measured and how many estimated. A strategy whose values include
+    /// estimates gets a second line naming the never-measured instance × build pairs.
+    ///
+    /// ```
+    /// fom vs random: mean FOM +79.8% (95% CI +62.1% to +99.4%), Mann-Whitney p < 0.001; fom 0 measured + 30 estimated, random 25 measured + 5 estimated
+    ///   estimated (never measured in the study): hpc7g.16xlarge × cortex-a72-Os (30 runs)
+    /// ```
+    public static func modelHeadlines(_ records: [RunRecord], baseline: String = "random") -> String {
+        guard records.groupsInOrder.contains(baseline) else { return "" }
+        var lines: [String] = []
+        for group in records.groupsInOrder where group != baseline {
+            var line = "\(group) vs \(baseline): "
+            if let comparison = comparison(records, group: group, baseline: baseline) {
+                line += "mean FOM \(percent(comparison.gainPercent)) (95% CI \(percent(comparison.gainInterval.lowerBound)) to "
+                    + "\(percent(comparison.gainInterval.upperBound))), Mann-Whitney \(pValue(comparison.test.p))"
+            } else {
+                line += "not compared (fewer than two successful runs on a side)"
+            }
+            line += "; \(provenance(group, records)), \(provenance(baseline, records))"
+            lines.append(line)
+            let estimated = records.records(in: group).filter { $0.succeeded && $0.estimated }
+            if !estimated.isEmpty {
+                var pairs: [(String, Int)] = []
+                for record in estimated {
+                    let pair = "\(record.node) × \(record.image.split(separator: ":").last.map(String.init) ?? record.image)"
+                    if let index = pairs.firstIndex(where: { $0.0 == pair }) { pairs[index].1 += 1 } else { pairs.append((pair, 1)) }
+                }
+                let all = estimated.count == records.records(in: group).filter(\.succeeded).count
+                lines.append("  \(all ? "every \(group) value is estimated" : "estimated"), never measured in the study: "
+                    + pairs.map { "\($0.0) (\($0.1) run\($0.1 == 1 ? "" : "s"))" }.joined(separator: ", "))
+            }
+        }
+        return lines.map { $0 + "\n" }.joined()
+    }
+
+    /// `fom 0 measured + 30 estimated`.
+    static func provenance(_ group: String, _ records: [RunRecord]) -> String {
+        let succeeded = records.records(in: group).filter(\.succeeded)
+        let estimated = succeeded.filter(\.estimated).count
+        return "\(group) \(succeeded.count - estimated) measured + \(estimated) estimated"
+    }
+
+    static func percent(_ value: Double) -> String {
+        (value >= 0 ? "+" : "") + decimalText(value, maximumFractionDigits: 1) + "%"
+    }
+
+    /// `p = 0.023`, `p < 0.001`.
+    static func pValue(_ p: Double) -> String {
+        p < 0.001 ? "p < 0.001" : "p = \(decimalText(p, maximumFractionDigits: 3))"
+    }
+
+    /// One row per strategy of the model experiment: how many successful runs were measured and how many
+    /// estimated, the figure of merit (mean with its 95 % bootstrap interval, median, IQR, min, max), and
+    /// against `baseline` (usually `random`) the gain of the mean with its interval and the Mann–Whitney
+    /// p-value. The comparison columns are `-` for the baseline itself, without a baseline, or with fewer
+    /// than two successful runs on a side.
     public static func modelTable(_ records: [RunRecord], baseline: String = "random") -> String {
-        let baselineFOM = Distribution(records.records(in: baseline).filter(\.succeeded).compactMap(\.figureOfMerit))
         var rows: [[String]] = [[
-            "strategy", "runs", "mean", "median", "IQR", "min", "max", "gain mean", "gain median", "estimated",
+            "strategy", "runs", "measured", "estimated", "mean", "95% CI", "median", "IQR", "min", "max", "gain mean", "95% CI", "p",
         ]]
         func number(_ x: Double) -> String { decimalText(x, maximumFractionDigits: 2) }
-        func gain(_ value: Double, over reference: Double) -> String {
-            guard reference != 0 else { return "-" }
-            let percent = (value / reference - 1) * 100
-            return (percent >= 0 ? "+" : "") + decimalText(percent, maximumFractionDigits: 1) + "%"
-        }
+        let hasBaseline = records.groupsInOrder.contains(baseline)
         for group in records.groupsInOrder {
             let runs = records.records(in: group)
             let succeeded = runs.filter(\.succeeded)
-            let runsText = "\(succeeded.count)/\(runs.count)"
-            let estimated = String(succeeded.filter(\.estimated).count)
+            let estimated = succeeded.filter(\.estimated).count
+            let counts = ["\(succeeded.count)/\(runs.count)", String(succeeded.count - estimated), String(estimated)]
             guard let fom = Distribution(succeeded.compactMap(\.figureOfMerit)) else {
-                rows.append([group, runsText, "-", "-", "-", "-", "-", "-", "-", estimated])
+                rows.append([group] + counts + Array(repeating: "-", count: 9))
                 continue
             }
-            let comparable = group != baseline ? baselineFOM : nil
-            rows.append([
-                group, runsText, number(fom.mean), number(fom.median), number(fom.interquartileRange),
-                number(fom.minimum), number(fom.maximum),
-                comparable.map { gain(fom.mean, over: $0.mean) } ?? "-",
-                comparable.map { gain(fom.median, over: $0.median) } ?? "-",
-                estimated,
+            var random = SeededRandom(seed: bootstrapSeed, stream: "bootstrap/\(group)/mean")
+            let interval = Bootstrap.meanInterval(succeeded.compactMap(\.figureOfMerit), random: &random)
+                .map { "[\(number($0.lowerBound)), \(number($0.upperBound))]" } ?? "-"
+            let versus = hasBaseline && group != baseline ? comparison(records, group: group, baseline: baseline) : nil
+            rows.append([group] + counts + [
+                number(fom.mean), interval, number(fom.median), number(fom.interquartileRange), number(fom.minimum), number(fom.maximum),
+                versus.map { percent($0.gainPercent) } ?? "-",
+                versus.map { "[\(percent($0.gainInterval.lowerBound)), \(percent($0.gainInterval.upperBound))]" } ?? "-",
+                versus.map { $0.test.p < 0.001 ? "<0.001" : decimalText($0.test.p, maximumFractionDigits: 3) } ?? "-",
             ])
         }
-        return TextTable.render(rows, rightAligned: Set(1...9))
+        return TextTable.render(rows, rightAligned: [1, 2, 3, 4, 6, 7, 8, 9, 10])
     }
 }
 

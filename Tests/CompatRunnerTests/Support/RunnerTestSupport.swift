@@ -40,8 +40,9 @@ func runSimulated(_ entries: [ExperimentPlan.Entry], seed: UInt64 = 1, mpi: Stri
     return try ExperimentSession(options: options).run(ExperimentPlan(seed: seed, entries: entries))
 }
 
-func modes(_ names: [String], iterations: Int = 25, architecture: Architecture = .amd64, gpu: Bool = false) -> [ExperimentPlan.Entry] {
-    names.map { ExperimentPlan.Entry(kind: .mode($0), iterations: iterations, architecture: architecture, nodes: 2, gpu: gpu) }
+/// One plan entry per mode (each on its own cluster), as `compat-run --mode` would run them.
+func modes(_ names: [SelectionMode], iterations: Int = 25, architecture: Architecture = .amd64, gpu: Bool = false) -> [ExperimentPlan.Entry] {
+    names.map { ExperimentPlan.Entry(selections: [.mode($0)], iterations: iterations, architecture: architecture, nodes: 2, gpu: gpu) }
 }
 
 func successes(_ records: [RunRecord], _ group: String) -> Int {
@@ -49,10 +50,12 @@ func successes(_ records: [RunRecord], _ group: String) -> Int {
 }
 
 extension RunRecord {
-    /// The record without the measured latency, which differs between identical runs.
+    /// The record without what the runner's clock measured (selection latency, start and duration),
+    /// which differs between identical runs.
     var withoutLatency: RunRecord {
         var copy = self
         copy.selectionLatencyMilliseconds = nil
+        copy.timing = nil
         return copy
     }
 }

@@ -15,7 +15,7 @@ public enum ArtifactLocation: Sendable, Hashable, CustomStringConvertible {
         var path = String(text.dropFirst("file://".count))
         if path.hasPrefix("localhost/") { path.removeFirst("localhost".count) }
         guard !path.isEmpty else {
-            throw ImageReferenceError(reference: text, problem: "the file:// URL has no path (use file:///absolute/path or file://relative/path)")
+            throw .invalid(text, "the file:// URL has no path (use file:///absolute/path or file://relative/path)")
         }
         return .local(path: path.removingPercentEncoding ?? path)
     }

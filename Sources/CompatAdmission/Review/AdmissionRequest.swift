@@ -70,13 +70,7 @@ public struct AdmissionRequest: Sendable, Equatable {
 
     /// Parses and decodes an AdmissionReview body.
     public init<Bytes: Collection>(reviewBytes bytes: Bytes) throws(AdmissionReviewDecodingError) where Bytes.Element == UInt8 {
-        let review: JSONValue
-        do {
-            review = try JSONParser().parse(bytes)
-        } catch {
-            throw AdmissionReviewDecodingError(path: FieldPath(), problem: "the body is not JSON: \(error)")
-        }
-        try self.init(review: review)
+        try self.init(review: try AdmissionReviewDecodingError.parse(bytes))
     }
 
     /// Decodes the `request` of an AdmissionReview document, checking its `apiVersion` and `kind`.
@@ -259,5 +253,14 @@ public struct AdmissionReviewDecodingError: Error, Sendable, Equatable, CustomSt
 
     public var description: String {
         path.components.isEmpty ? "invalid AdmissionReview: \(problem)" : "invalid AdmissionReview at \(path): \(problem)"
+    }
+
+    /// The JSON of a review body (request or response), or the error that says it is not JSON.
+    static func parse<Bytes: Collection>(_ bytes: Bytes) throws(AdmissionReviewDecodingError) -> JSONValue where Bytes.Element == UInt8 {
+        do {
+            return try JSONParser().parse(bytes)
+        } catch {
+            throw AdmissionReviewDecodingError(path: FieldPath(), problem: "the body is not JSON: \(error)")
+        }
     }
 }

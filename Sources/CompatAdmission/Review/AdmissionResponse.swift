@@ -197,12 +197,6 @@ extension AdmissionResponse {
 
     /// Parses and reads a response review body.
     public init<Bytes: Collection>(reviewBytes bytes: Bytes) throws(AdmissionReviewDecodingError) where Bytes.Element == UInt8 {
-        let review: JSONValue
-        do {
-            review = try JSONParser().parse(bytes)
-        } catch {
-            throw AdmissionReviewDecodingError(path: FieldPath(), problem: "the body is not JSON: \(error)")
-        }
-        try self.init(review: review)
+        try self.init(review: try AdmissionReviewDecodingError.parse(bytes))
     }
 }

@@ -29,7 +29,7 @@ public struct MicroarchitectureCatalog: Sendable {
     /// The graph shipped in `artifacts/archspec/microarchitectures.json` (archspec 0.2.7), compiled in.
     public static let archspec: MicroarchitectureCatalog = {
         do {
-            return try MicroarchitectureCatalog(decoding: Array(ArchspecData.microarchitecturesJSON.utf8))
+            return try MicroarchitectureCatalog(decoding: ArchspecData.microarchitecturesJSON)
         } catch {
             // The compiled-in document is checked by a test; a broken one is a build defect.
             preconditionFailure("the compiled-in archspec data does not decode: \(error)")

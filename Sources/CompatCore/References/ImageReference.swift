@@ -5,9 +5,9 @@ public struct ImageReferenceError: Error, Sendable, Equatable, CustomStringConve
     public let reference: String
     public let problem: String
 
-    package init(reference: String, problem: String) {
-        self.reference = reference
-        self.problem = problem
+    /// For sibling parsers of reference-like text (`file://` artifact locations).
+    package static func invalid(_ reference: String, _ problem: String) -> ImageReferenceError {
+        ImageReferenceError(reference: reference, problem: problem)
     }
 
     public var description: String {

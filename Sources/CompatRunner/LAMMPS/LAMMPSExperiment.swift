@@ -127,16 +127,10 @@ public struct LAMMPSExperiment {
 /// The MiniClusters an iteration submits, draw by draw: what the experiment's user chose before the
 /// webhook (the flux view, and the request's seed annotation). A dry run prints the first draw of each
 /// iteration; the experiment submits them until one is admitted.
-public struct LAMMPSSubmissions {
-    public var template: LAMMPSJobTemplate
-    public var catalog: ImageCatalog
-    public var views: FluxViewCatalog
-
-    public init(template: LAMMPSJobTemplate, catalog: ImageCatalog, views: FluxViewCatalog) {
-        self.template = template
-        self.catalog = catalog
-        self.views = views
-    }
+struct LAMMPSSubmissions {
+    var template: LAMMPSJobTemplate
+    var catalog: ImageCatalog
+    var views: FluxViewCatalog
 
     /// One submission: the object, the view it names, and the seed in its annotation.
     public struct Submission {

@@ -139,8 +139,19 @@ struct AsDeployedTests {
         #expect(mutatedMiniCluster.at("spec", "containers", 0, "image") as? String == expectations.miniClusterImage)
         #expect(mutatedMiniCluster.at("spec", "flux", "container", "image") as? String == "ghcr.io/converged-computing/flux-view-ubuntu:arm-jammy")
 
-        // The MPIJob is routed to the webhook by the rules (what the webhook answers is MPIJob support's to test).
-        #expect(try apiServer.routes(examples.mpiJob, namespace: "default"))
+        // The MPIJob: one build of the two the mode admits for launcher and workers alike (no seed annotation, so
+        // the workload's own seed draws which), their nodeSelectors kept.
+        let mpiJobAnswer = try #require(try apiServer.create(examples.mpiJob, namespace: "default", uid: "\(overlay)-mpijob"))
+        #expect(mpiJobAnswer.allowed, "\(mpiJobAnswer.statusMessage)")
+        let mutatedMPIJob = try AdmissionReviews.apply(mpiJobAnswer.patch, to: examples.mpiJob)
+        let launcherImage = mutatedMPIJob.at("spec", "mpiReplicaSpecs", "Launcher", "template", "spec", "containers", 0, "image") as? String
+        #expect(expectations.mpiJobImages.contains(launcherImage ?? ""), "\(launcherImage ?? "none")")
+        #expect(mutatedMPIJob.at("spec", "mpiReplicaSpecs", "Worker", "template", "spec", "containers", 0, "image") as? String == launcherImage)
+        #expect(mpiJobAnswer.auditAnnotations["selected-image"] == launcherImage)
+        for replica in ["Launcher", "Worker"] {
+            #expect(mutatedMPIJob.at("spec", "mpiReplicaSpecs", replica, "template", "spec", "nodeSelector") as? [String: String]
+                == ["node.kubernetes.io/instance-type": "hpc7g.16xlarge"])
+        }
         // Not opted in, or in the webhook's own namespace: never sent.
         var plainPod = examples.pod
         plainPod["metadata"] = ["name": "plain"]
@@ -149,7 +160,7 @@ struct AsDeployedTests {
 
         // Decisions are visible as the README says: a log line per admission, the node cache in /metrics.
         let decisions = log.lines.filter { $0["message"] as? String == "admission allowed" && $0["decision"] as? String == "mutated" }
-        #expect(decisions.count == 5, "pod, 3 Indexed Job pods, MiniCluster:\n\(log.text)")
+        #expect(decisions.count == 6, "pod, 3 Indexed Job pods, MiniCluster, MPIJob:\n\(log.text)")
         let metrics = try pod.get("/metrics")
         // Live nodes, plus (eks) the static entries of instance types no live node has: 25 + 20.
         let staticNodes = overlay == "eks" ? try Self.staticEntriesOfMissingInstanceTypes() : 0
@@ -190,6 +201,10 @@ enum ExpectedMutations {
     static let jobImage = "ghcr.io/rse-ops/lammps-matrix:openmpi-ubuntu-22.04-arm64"
     /// The only Open MPI build whose C library the arm64 Ubuntu 22.04 view's Flux runs in.
     static let miniClusterImage = "ghcr.io/rse-ops/lammps-matrix:openmpi-ubuntu-22.04-arm64"
+    /// `descriptive` with `mpi: openmpi` on arm64 nodes: the two Open MPI builds.
+    static let mpiJobImages: Set<String> = [
+        "ghcr.io/rse-ops/lammps-matrix:openmpi-ubuntu-20.04-arm64", "ghcr.io/rse-ops/lammps-matrix:openmpi-ubuntu-22.04-arm64",
+    ]
 }
 
 // MARK: - Rendered objects

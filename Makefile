@@ -3,7 +3,7 @@ SWIFT ?= swift
 CONFIG ?= release
 BIN = $(shell $(SWIFT) build -c $(CONFIG) --show-bin-path 2>/dev/null)
 
-.PHONY: deps build run test bench bench-compare fuzz clean
+.PHONY: deps build run test image bench bench-compare fuzz clean
 
 deps:
 	@scripts/install-deps.sh
@@ -15,9 +15,16 @@ build: deps
 run: build
 	scripts/main-job.sh "$(BIN)"
 
-## Every test: unit, CLI end to end, real TLS, real registry, replayed Kubernetes API.
+## Every test: unit, CLI end to end, real TLS, real registry, replayed Kubernetes API; then the image check
+## (webhook/Dockerfile's build step, and the binary run with only the runtime stage's packages).
 test: deps
 	$(SWIFT) test
+	scripts/image-check.sh
+
+## The webhook image with docker or podman (webhook/Dockerfile): make image IMAGE=registry/compat-webhook:tag
+IMAGE ?= compat-webhook:0.1.0
+image:
+	@scripts/image.sh "$(IMAGE)"
 
 ## Benchmarks side by side, written to benchmarks/RESULTS.md (release builds, loopback only).
 bench: deps
@@ -32,4 +39,4 @@ fuzz: deps
 	scripts/fuzz.sh
 
 clean:
-	rm -rf .build out
+	rm -rf .build .build-image out

@@ -3,14 +3,19 @@
 # Idempotent and non-interactive (CI runs with no stdin); needs root, as on a fresh build machine.
 set -euo pipefail
 
+root="$(cd "$(dirname "$0")/.." && pwd)"
+# One package a line, '#' comments: the lists webhook/Dockerfile installs from, so the image and the tests
+# build and run against the same packages (scripts/image-check.sh copies the runtime ones into its root).
+read_list() { sed 's/#.*//' "$1" | tr -s ' \t' '\n' | grep -v '^$'; }
+mapfile -t build_packages < <(read_list "$root/webhook/build-packages.txt")
+mapfile -t runtime_packages < <(read_list "$root/webhook/runtime-packages.txt")
+
 packages=(
-  pkg-config
-  libmicrohttpd-dev      # HTTPS server (GnuTLS inside)
-  libcurl4-openssl-dev   # registry and Kubernetes API client
-  libssl-dev             # SHA-256, certificates
-  zlib1g-dev             # reading the .csv.gz training data
+  "${build_packages[@]}"
+  "${runtime_packages[@]}"
   docker-registry        # a real OCI registry for the tests, started on 127.0.0.1 by the test harness
   openssl                # `openssl verify` in the certificate tests
+  curl                   # the CLI tests' HTTPS client (AdmissionReviews, probes)
   wrk                    # admission benchmarks
   python3-jsonpatch      # the tests apply every webhook patch with a JSON Patch implementation not ours,
   python3-jsonschema     #   check the result against the CRD schemas,

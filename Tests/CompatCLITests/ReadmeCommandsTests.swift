@@ -49,6 +49,8 @@ import Testing
         ("--webhook https://host:8443/mutate", "needs a webhook running elsewhere"),
         ("compat artifact push ghcr.io/", "pushes to a public registry (tests talk only to 127.0.0.1)"),
         ("compat artifact pull ghcr.io/", "pulls from a public registry (tests talk only to 127.0.0.1)"),
+        ("compat artifact push registry.example.com/", "pushes to the reader's registry (CatalogPublishTests and AsDeployedTests push the same files to a docker-registry on 127.0.0.1)"),
+        ("--webhook https://127.0.0.1:8443/mutate", "talks to the webhook the README starts on the line before (LocalWebhookForRunnerTests runs that recipe)"),
     ]
 
     /// Commands the README shows with the reader's own input files: the documented exit status when an

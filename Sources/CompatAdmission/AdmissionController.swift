@@ -93,7 +93,7 @@ public struct AdmissionController: Sendable {
 
         let annotations = target.annotations
         let containers = target.containers
-        let placeholder = PlaceholderImage(
+        let placeholder = PlaceholderImage.named(
             annotations[SelectionAnnotations.targetImage].map(\.trimmingSpaces).flatMap { $0.isEmpty ? nil : $0 }
                 ?? SelectionAnnotations.defaultTargetImage
         )
@@ -161,7 +161,7 @@ public struct AdmissionController: Sendable {
             )
         }
 
-        var warnings = try check(decision, request: selectionRequest, target: target, nodes: nodes)
+        var warnings = try check(decision, request: selectionRequest, target: target, placeholder: placeholder, nodes: nodes)
         if let view = placeholders.first(where: { $0.role == .fluxView }), decision.fluxViewImage == nil {
             throw AdmissionDenial(
                 .invalid,
@@ -246,14 +246,14 @@ public struct AdmissionController: Sendable {
 
     /// Rejects decisions that would leave the object broken, returning warnings for doubtful ones.
     private func check(
-        _ decision: SelectionDecision, request: SelectionRequest, target: AdmittedObject, nodes: ClusterNodeSet
+        _ decision: SelectionDecision, request: SelectionRequest, target: AdmittedObject, placeholder: PlaceholderImage, nodes: ClusterNodeSet
     ) throws(AdmissionDenial) -> [String] {
         for (role, image) in [("image", decision.image), ("flux view image", decision.fluxViewImage)] {
             guard let image else { continue }
             guard !image.isEmpty, !Self.containsSpaceOrControl(image) else {
                 throw AdmissionDenial(.internalError, "the selector returned an unusable \(role) reference '\(image)'")
             }
-            guard !PlaceholderImage(request.contract.placeholder).matches(image) else {
+            guard !placeholder.matches(image) else {
                 throw AdmissionDenial(.internalError, "the selector returned the placeholder '\(image)' itself as the \(role)")
             }
         }

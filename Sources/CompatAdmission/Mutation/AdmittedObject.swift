@@ -215,15 +215,29 @@ struct AdmittedObject {
 public struct PlaceholderImage: Sendable, Hashable {
     public let text: String
     private let reference: ImageReference?
+    /// The repository's last component (`placeholder`): a reference without it cannot name the
+    /// placeholder, so most images are told apart without being parsed.
+    private let name: String
 
     public init(_ text: String) {
         self.text = text
         reference = try? ImageReference.parse(text)
+        name = reference.flatMap { $0.repository.split(separator: "/").last.map(String.init) } ?? text
+    }
+
+    /// The default, `placeholder:latest`, parsed once.
+    public static let standard = PlaceholderImage(SelectionAnnotations.defaultTargetImage)
+
+    /// The placeholder `text` names (the annotation's value, or the default).
+    public static func named(_ text: String) -> PlaceholderImage {
+        text == standard.text ? standard : PlaceholderImage(text)
     }
 
     public func matches(_ image: String) -> Bool {
         if image == text { return true }
-        guard let reference, let candidate = try? ImageReference.parse(image) else { return false }
+        guard let reference, image.utf8.firstRange(of: name.utf8) != nil, let candidate = try? ImageReference.parse(image) else {
+            return false
+        }
         return candidate.isPlaceholder(reference)
     }
 }

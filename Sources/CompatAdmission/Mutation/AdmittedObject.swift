@@ -217,12 +217,12 @@ public struct PlaceholderImage: Sendable, Hashable {
     private let reference: ImageReference?
     /// The repository's last component (`placeholder`): a reference without it cannot name the
     /// placeholder, so most images are told apart without being parsed.
-    private let name: String
+    private let name: [UInt8]
 
     public init(_ text: String) {
         self.text = text
         reference = try? ImageReference.parse(text)
-        name = reference.flatMap { $0.repository.split(separator: "/").last.map(String.init) } ?? text
+        name = Array((reference.flatMap { $0.repository.split(separator: "/").last.map(String.init) } ?? text).utf8)
     }
 
     /// The default, `placeholder:latest`, parsed once.
@@ -235,10 +235,23 @@ public struct PlaceholderImage: Sendable, Hashable {
 
     public func matches(_ image: String) -> Bool {
         if image == text { return true }
-        guard let reference, image.utf8.firstRange(of: name.utf8) != nil, let candidate = try? ImageReference.parse(image) else {
+        guard let reference, Self.contains(image, name), let candidate = try? ImageReference.parse(image) else { return false }
+        return candidate.isPlaceholder(reference)
+    }
+
+    /// Whether `needle`'s bytes occur in `text`: a plain scan, which for names this short beats the standard
+    /// library's generic searchers by far on the admission path.
+    private static func contains(_ text: String, _ needle: [UInt8]) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            guard let first = needle.first, bytes.count >= needle.count else { return needle.isEmpty }
+            var start = 0
+            while start + needle.count <= bytes.count {
+                if bytes[start] == first, (1..<needle.count).allSatisfy({ bytes[start + $0] == needle[$0] }) { return true }
+                start += 1
+            }
             return false
         }
-        return candidate.isPlaceholder(reference)
     }
 }
 

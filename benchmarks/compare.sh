@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# The admission path of two trees side by side in one run: `compat-webhook` built (release) from BASE (a git
-# revision) and from the working tree, both serving the same node features, artifacts and AdmissionReview
-# bodies; wrk posts each body to each webhook in alternating rounds (base, new, base, new …) so drift on a
-# shared machine hits both alike. Prints one row per body and connection count with both medians and their
-# ratio. Loopback only; bounded (ROUNDS × bodies × 2 × WRK_SECONDS, plus two release builds).
+# The admission path of two trees side by side in one run, BASE (a git revision) and the working tree:
+#   1. in process: each tree's own `compat-bench admission` (AdmissionService.answer per body, no HTTP), in
+#      alternating rounds;
+#   2. over HTTPS: `compat-webhook` of each tree serving the same node features, artifacts and AdmissionReview
+#      bodies; wrk posts each body to each webhook in alternating rounds (base, new, base, new …).
+# Alternating rounds make drift on a shared machine hit both alike. Prints one row per body (and connection
+# count) with both medians and their ratio. Loopback only; bounded (ROUNDS × bodies × 2 × WRK_SECONDS for wrk,
+# plus release builds of both trees and their benchmark packages).
 # Usage (repository root): benchmarks/compare.sh BASE [ROUNDS]   e.g. benchmarks/compare.sh HEAD~1 3
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -28,13 +31,40 @@ build() {  # dir: release compat-webhook, quiet unless it fails; prints the bina
 echo "building $base and the working tree (release)…" >&2
 base_bin="$(build "$work/base")"
 new_bin="$(build .)"
-(cd benchmarks && swift build -c release > "$work/build.log" 2>&1) || { cat "$work/build.log" >&2; exit 1; }
-bench="$(cd benchmarks && swift build -c release --show-bin-path)/compat-bench"
+bench_of() {  # tree: its release compat-bench (built against that tree), printed
+  (cd "$1/benchmarks" && swift build -c release > "$work/build.log" 2>&1) || { cat "$work/build.log" >&2; exit 1; }
+  echo "$(cd "$1/benchmarks" && swift build -c release --show-bin-path)/compat-bench"
+}
+base_bench="$(bench_of "$work/base")"
+bench="$(bench_of .)"
 
 "$new_bin" certs --service compat-webhook --namespace compat-system --out "$work/certs" >/dev/null
 mkdir -p "$work/nodes" "$work/bodies"
 cp webhook/node-features/node-features.json "$work/nodes/"
 "$bench" bodies "$root" "$work/bodies"
+mkdir -p "$work/base-bodies"
+"$base_bench" bodies "$work/base" "$work/base-bodies" >/dev/null
+
+inprocess="$work/inprocess.tsv"
+for round in $(seq 1 "$rounds"); do
+  "$base_bench" admission "$work/base" webhook/node-features/node-features.json "$work/base-bodies" \
+    | python3 -c 'import json,sys; [print(json.loads(l)["name"], "base", json.loads(l)["p50_us"], sep="\t") for l in sys.stdin]' >> "$inprocess"
+  "$bench" admission "$root" webhook/node-features/node-features.json "$work/bodies" \
+    | python3 -c 'import json,sys; [print(json.loads(l)["name"], "new", json.loads(l)["p50_us"], sep="\t") for l in sys.stdin]' >> "$inprocess"
+done
+python3 - "$inprocess" "$base" "$rounds" <<'PY'
+import statistics, sys, collections
+rows = collections.defaultdict(lambda: collections.defaultdict(list))
+for line in open(sys.argv[1]):
+    name, side, p50 = line.split("\t")
+    rows[name.replace("admission_in_process_", "")][side].append(float(p50))
+print(f"in process (AdmissionService.answer), {sys.argv[2]} (base) vs working tree (new): median of {sys.argv[3]} rounds of each tree's p50")
+print(f"{'body':<24}{'base µs':>10}{'new µs':>10}{'new/base':>10}")
+for body, sides in rows.items():
+    b, n = statistics.median(sides["base"]), statistics.median(sides["new"])
+    print(f"{body:<24}{b:>10.1f}{n:>10.1f}{n / b:>10.3f}")
+print()
+PY
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wait_ready() { for _ in $(seq 1 100); do curl -sk -o /dev/null -w '%{http_code}' "$1" 2>/dev/null | grep -q 200 && return 0; sleep 0.1; done; echo "not ready: $1" >&2; exit 1; }

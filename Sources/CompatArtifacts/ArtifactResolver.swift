@@ -233,15 +233,11 @@ public final class ArtifactResolver: ArtifactProviding {
         }
         var checked: [String] = []
         let cacheName = CompspecCacheLayout.fileName(for: reference)
-        var candidates = compspecCacheDirectory.map { [$0 + "/" + cacheName] } ?? []
-        if let folder = list.folder {
-            candidates += (reference.hasPrefix("/") ? [] : [folder + "/" + reference]) + [folder + "/cache/" + cacheName]
-        }
+        let candidates = CompspecCacheLayout.memberFiles(for: reference, listFolder: list.folder, cacheDirectory: compspecCacheDirectory)
         if candidates.isEmpty {
             return try locate(.registry(reference), deadline: deadline, referencedBy: list.origin)
         }
-        for candidate in candidates {
-            let path = URL(fileURLWithPath: candidate).standardizedFileURL.path
+        for path in candidates {
             checked.append(path)
             if FileStamp(path: path)?.isRegularFile == true {
                 // Whatever the file looks like, a catalog lists compspec artifacts: decode it as one.

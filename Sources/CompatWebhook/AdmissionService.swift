@@ -55,8 +55,7 @@ public final class AdmissionService: Sendable {
         let elapsed = ContinuousClock.now - started
         let outcomeLabel = outcome.response.denial?.reason == .internalError ? "error" : outcome.disposition.rawValue
         let kindLabel = AdmittedKind(rawValue: request.kind.kind).map(\.rawValue) ?? "other"
-        metrics.recordAdmission(kind: kindLabel, outcome: outcomeLabel, seconds: elapsed.inSeconds)
-        if let seed = outcome.seed { metrics.recordSeedSource(seed.source.rawValue) }
+        metrics.recordAdmission(kind: kindLabel, outcome: outcomeLabel, seconds: elapsed.inSeconds, seedSource: outcome.seed?.source.rawValue)
         log(request, outcome, outcomeLabel: outcomeLabel, elapsed: elapsed)
         return .review(outcome.response.serializedReview(), outcome)
     }

@@ -29,19 +29,17 @@ public final class WebhookMetrics: Sendable {
 
     public init() {}
 
-    /// One admission answered: `kind` (Pod, MiniCluster, other), `outcome` (mutated, allowed_unchanged, denied, error).
-    package func recordAdmission(kind: String, outcome: String, seconds: Double) {
+    /// One admission answered: `kind` (Pod, MiniCluster, MPIJob, other), `outcome` (mutated, allowed_unchanged,
+    /// denied, error), and for a decision where its seed came from (annotation, owner, label, uid, request): how
+    /// often one choice per workload held.
+    package func recordAdmission(kind: String, outcome: String, seconds: Double, seedSource: String? = nil) {
         let labels = Labels([("kind", kind), ("outcome", outcome)])
+        let seedLabels = seedSource.map { Labels([("source", $0)]) }
         state.withLock {
             $0.admissions[labels, default: 0] += 1
             $0.admissionLatency[labels, default: Histogram(buckets: Self.latencyBuckets)].observe(seconds)
+            if let seedLabels { $0.seedSources[seedLabels, default: 0] += 1 }
         }
-    }
-
-    /// Where a decision's seed came from (annotation, owner, label, uid, request): how often one choice
-    /// per workload held.
-    package func recordSeedSource(_ source: String) {
-        state.withLock { $0.seedSources[Labels([("source", source)]), default: 0] += 1 }
     }
 
     /// An artifact lookup: `result` is hit, miss, stale (served stale after a registry error) or error.

@@ -119,10 +119,8 @@ struct CatalogPublication {
     /// The file holding the artifact the list names: a path relative to the list's folder, then
     /// compspec-go's cache name in `cache/`.
     static func locate(_ reference: String, image: String, folder: String) throws -> String {
-        var candidates: [String] = []
-        if !reference.hasPrefix("/") { candidates.append((folder as NSString).appendingPathComponent(reference)) }
-        candidates.append(((folder as NSString).appendingPathComponent("cache") as NSString)
-            .appendingPathComponent(CompspecCacheLayout.fileName(for: reference)))
+        let absolute = URL(fileURLWithPath: folder).standardizedFileURL.path
+        let candidates = CompspecCacheLayout.memberFiles(for: reference, listFolder: absolute, cacheDirectory: nil)
         for candidate in candidates {
             var isDirectory: ObjCBool = false
             if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory), !isDirectory.boolValue { return candidate }

@@ -155,6 +155,19 @@ import Testing
         ))
     }
 
+    /// Which rule gave each decision's seed is logged and counted.
+    @Test func theSeedSourceIsCounted() throws {
+        let metrics = WebhookMetrics()
+        let labels = try NodeLabels.decodeList(from: DocumentDecoder.decode(try TestPaths.bytes(TestPaths.packageRoot + "/webhook/node-features/node-features.json")))
+        let service = try makeService(nodes: labels.map { ClusterNode(name: $0["kubernetes.io/hostname"] ?? "", labels: $0) }, metrics: metrics)
+        for answer in Self.answers("wl01") + Self.answers("k01") {
+            _ = service.answer(body: RealWorld.review(answer.object, uid: answer.uid + "-metrics"), timeout: nil)
+        }
+        let text = metrics.render(now: 0)
+        #expect(text.contains("compat_admission_seed_source_total{source=\"owner\"} 4\n"))
+        #expect(text.contains("compat_admission_seed_source_total{source=\"request\"} 1\n"))
+    }
+
     /// The same Job created twice (new uid): each one's pods agree, and the two jobs are free to differ.
     @Test func twoWorkloadsOfTheSameNameDrawSeparately() throws {
         let pods = Self.answers("wl03")

@@ -257,7 +257,11 @@ public struct AdmissionController: Sendable {
                 throw AdmissionDenial(.internalError, "the selector returned the placeholder '\(image)' itself as the \(role)")
             }
         }
-        let selectors = try target.nodeSelectorLocations.map { location throws(AdmissionDenial) in (location.field, try target.nodeSelector(at: location)) }
+        // The deciding selector is already read; an MPIJob's launcher template has its own.
+        let deciding = target.nodeSelectorLocation.field
+        let selectors = try [(deciding, request.nodeSelector)] + target.nodeSelectorLocations.filter { $0.field != deciding }.map {
+            location throws(AdmissionDenial) in (location.field, try target.nodeSelector(at: location))
+        }
         for (key, value) in decision.nodeSelector.sorted(by: { $0.key < $1.key }) {
             guard !key.isEmpty else { throw AdmissionDenial(.internalError, "the selector returned an empty nodeSelector key") }
             for (field, selector) in selectors {

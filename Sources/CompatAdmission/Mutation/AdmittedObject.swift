@@ -46,36 +46,29 @@ struct AdmittedObject {
     var containers: [ContainerImageSlot] {
         switch kind {
         case .pod:
-            return Self.podSpecSlots(in: object, at: JSONPointer(tokens: ["spec"]), field: "spec", roles: ContainerImageSlot.Role.podRoles)
+            return Self.podSpecSlots(in: object, at: JSONPointer(tokens: ["spec"]), roles: ContainerImageSlot.Role.podRoles)
         case .miniCluster:
-            var slots = Self.slots(in: object, list: JSONPointer(tokens: ["spec", "containers"]), field: "spec.containers", role: .container)
-            slots += Self.slots(in: object, list: JSONPointer(tokens: ["spec", "services"]), field: "spec.services", role: .service)
+            var slots = Self.slots(in: object, list: JSONPointer(tokens: ["spec", "containers"]), role: .container)
+            slots += Self.slots(in: object, list: JSONPointer(tokens: ["spec", "services"]), role: .service)
             if let view = Self.fluxViewImagePointer.value(in: object)?.stringValue {
-                slots.append(ContainerImageSlot(
-                    role: .fluxView, index: 0, name: "flux-view", image: view, pointer: Self.fluxViewImagePointer, field: "spec.flux.container.image"
-                ))
+                slots.append(ContainerImageSlot(role: .fluxView, index: 0, name: "flux-view", image: view, pointer: Self.fluxViewImagePointer))
             }
             return slots
         case .mpiJob:
-            return mpiTemplates.flatMap { template in
-                Self.podSpecSlots(in: object, at: template.spec, field: template.field + ".spec", roles: [.container, .initContainer])
-            }
+            return mpiTemplates.flatMap { template in Self.podSpecSlots(in: object, at: template.spec, roles: [.container, .initContainer]) }
         }
     }
 
     /// A pod template's (or Pod's) containers of the given roles.
-    private static func podSpecSlots(
-        in object: JSONValue, at spec: JSONPointer, field: String, roles: [ContainerImageSlot.Role]
-    ) -> [ContainerImageSlot] {
-        roles.flatMap { role in slots(in: object, list: spec.appending(role.rawValue), field: field + "." + role.rawValue, role: role) }
+    private static func podSpecSlots(in object: JSONValue, at spec: JSONPointer, roles: [ContainerImageSlot.Role]) -> [ContainerImageSlot] {
+        roles.flatMap { role in slots(in: object, list: spec.appending(role.rawValue), role: role) }
     }
 
-    private static func slots(in object: JSONValue, list: JSONPointer, field: String, role: ContainerImageSlot.Role) -> [ContainerImageSlot] {
+    private static func slots(in object: JSONValue, list: JSONPointer, role: ContainerImageSlot.Role) -> [ContainerImageSlot] {
         (list.value(in: object)?.arrayValue ?? []).enumerated().compactMap { index, container in
             guard let image = container["image"]?.stringValue else { return nil }
             return ContainerImageSlot(
-                role: role, index: index, name: container["name"]?.stringValue ?? "", image: image,
-                pointer: list.appending(index).appending("image"), field: "\(field)[\(index)].image"
+                role: role, index: index, name: container["name"]?.stringValue ?? "", image: image, pointer: list.appending(index).appending("image")
             )
         }
     }

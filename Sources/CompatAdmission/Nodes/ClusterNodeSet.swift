@@ -133,4 +133,11 @@ public struct CandidateNodeSet: Hashable, Sendable {
         self.nodeSelector = nodeSelector
         self.policy = policy
     }
+
+    /// The field and the entries; the policy, nearly always the standard one, is left to `==`, which keeps
+    /// the hash (computed on every admission's memo lookups) short.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(selectorField)
+        hasher.combine(nodeSelector)
+    }
 }

@@ -69,16 +69,20 @@ public struct ContainerImageSlot: Sendable, Hashable {
     public var image: String
     /// The pointer to the `image` member, e.g. `/spec/initContainers/0/image`.
     public var pointer: JSONPointer
-    /// The field as users write it, e.g. `spec.services[0].image`, for messages.
-    public var field: String
 
-    public init(role: Role, index: Int, name: String, image: String, pointer: JSONPointer, field: String? = nil) {
+    public init(role: Role, index: Int, name: String, image: String, pointer: JSONPointer) {
         self.role = role
         self.index = index
         self.name = name
         self.image = image
         self.pointer = pointer
-        self.field = field ?? "spec.\(role.rawValue)[\(index)].image"
+    }
+
+    /// The field as users write it, e.g. `spec.services[0].image`, for messages (built only for them).
+    public var field: String {
+        pointer.tokens.reduce(into: "") { text, token in
+            if JSONPointer.arrayIndex(token) != nil { text += "[" + token + "]" } else { text += (text.isEmpty ? "" : ".") + token }
+        }
     }
 }
 

@@ -154,8 +154,8 @@ public final class ArtifactResolver: ArtifactProviding {
         _ manifests: ImageManifestList, listedAt origin: String, folder: String?, allowingFailures: Bool = false,
         deadline: ContinuousClock.Instant
     ) throws(SelectionRefusal) -> (catalog: ImageCatalog, failures: [MemberFailure]) {
-        let identity = ContentIdentity("list(" + manifests.images.map { $0.name + "=" + $0.artifact }.joined(separator: ";") + ")")
-        let list = Located(key: identity, origin: origin, mediaType: nil, folder: folder, kindHint: .manifestList) { [] }
+        // Members are located relative to this list; the list itself is never cached, so its key is its origin.
+        let list = Located(key: ContentIdentity(origin), origin: origin, mediaType: nil, folder: folder, kindHint: .manifestList) { [] }
         var specs: [String: CompatibilitySpec] = [:]
         var failures: [MemberFailure] = []
         for entry in manifests.images where specs[entry.artifact] == nil && !failures.contains(where: { $0.reference == entry.artifact }) {
@@ -167,8 +167,15 @@ public final class ArtifactResolver: ArtifactProviding {
             }
         }
         let available = ImageManifestList(images: manifests.images.filter { specs[$0.artifact] != nil })
+        return (try Self.catalog(available, specs: specs, origin: origin), failures)
+    }
+
+    /// The catalog of a list and its decoded members, or the refusal naming the list.
+    private static func catalog(
+        _ manifests: ImageManifestList, specs: [String: CompatibilitySpec], origin: String
+    ) throws(SelectionRefusal) -> ImageCatalog {
         do {
-            return (try ImageCatalog(manifests: available, specs: specs), failures)
+            return try ImageCatalog(manifests: manifests, specs: specs)
         } catch {
             throw SelectionRefusal(.artifactInvalid, "catalog \(origin): \(error); correct that artifact")
         }
@@ -195,13 +202,7 @@ public final class ArtifactResolver: ArtifactProviding {
         for (reference, member) in members {
             specs[reference] = try compspec(member, listedIn: list, for: reference)
         }
-        let catalog: ImageCatalog
-        do {
-            catalog = try ImageCatalog(manifests: manifests, specs: specs)
-        } catch {
-            throw SelectionRefusal(.artifactInvalid, "catalog \(list.origin): \(error); correct that artifact")
-        }
-        let artifact = SelectionArtifact.catalog(catalog)
+        let artifact = SelectionArtifact.catalog(try Self.catalog(manifests, specs: specs, origin: list.origin))
         cache.store(.artifact(artifact), for: catalogKey)
         recentCatalogs.store(catalogKey, for: list.key)
         return ResolvedArtifact(artifact, identity: catalogKey)

@@ -119,10 +119,10 @@ public struct NodeFeatureResolver: Sendable {
             for node in candidates.dropFirst() {
                 shared = shared.filter { node.labels[$0.key] == $0.value }
             }
-            let features = ResolvedNodeFeatures(labels: shared, nodeNames: candidates.map(\.name))
-            var resolution = NodeFeatureResolution(candidates: candidates, candidateSet: candidateSet, outcome: .success(features))
-            resolution.classes = [features]
-            return resolution
+            return NodeFeatureResolution(
+                candidates: candidates, candidateSet: candidateSet,
+                outcome: .success(ResolvedNodeFeatures(labels: shared, nodeNames: candidates.map(\.name)))
+            )
         }
         let reason: NodeResolutionProblem.Reason = nodeSelector.isEmpty ? .heterogeneousCluster : .ambiguousNodeSelector
         guard explainingDifferences else { return failure(reason, candidates: candidates, nodeNames: candidates.map(\.name)) }
@@ -193,8 +193,9 @@ public struct NodeFeatureResolution: Sendable, Hashable {
     public var candidates: [ClusterNode]
     /// What picked ``candidates``: the key for results derived from them within the snapshot.
     public var candidateSet: CandidateNodeSet
-    /// The kinds of node among the candidates when they disagree (each with the labels its nodes share);
-    /// the one kind when they agree. A selector may find that they agree on everything its choice reads.
+    /// The kinds of node among the candidates when they disagree, each with the labels its nodes share
+    /// (empty otherwise: agreeing candidates are ``features``). A selector may find that they agree on
+    /// everything its choice reads.
     public var classes: [ResolvedNodeFeatures] = []
     public var outcome: Result<ResolvedNodeFeatures, NodeResolutionProblem>
 

@@ -1,5 +1,13 @@
 /// Node labels, the input ``ImageCompatibilitySpec/evaluate(labels:)`` reads.
 public enum NodeLabels {
+    /// The labels that name a node's instance type: the kubelet's, then the deprecated beta one.
+    public static let instanceTypeLabels = ["node.kubernetes.io/instance-type", "beta.kubernetes.io/instance-type"]
+
+    /// The instance type `labels` name (the first non-empty of ``instanceTypeLabels``).
+    public static func instanceType(of labels: [String: String]) -> String? {
+        instanceTypeLabels.lazy.compactMap { labels[$0] }.first { !$0.isEmpty }
+    }
+
     /// Labels from a Kubernetes Node object (its `metadata.labels`; the rest of the object is not read)
     /// or from a plain `{"key": "value"}` map.
     ///

@@ -33,18 +33,13 @@ package struct KubeNode: Sendable, Hashable {
     /// Labels that mark control-plane nodes (the second is the pre-1.24 name, still set by some installers).
     package static let controlPlaneLabels = ["node-role.kubernetes.io/control-plane", "node-role.kubernetes.io/master"]
     /// Labels that carry the cloud instance type, the current one first.
-    package static let instanceTypeLabels = ["node.kubernetes.io/instance-type", "beta.kubernetes.io/instance-type"]
+    package static let instanceTypeLabels = NodeLabels.instanceTypeLabels
 
     package var isControlPlane: Bool {
         Self.controlPlaneLabels.contains { labels[$0] != nil }
     }
 
-    package var instanceType: String? {
-        for key in Self.instanceTypeLabels {
-            if let value = labels[key], !value.isEmpty { return value }
-        }
-        return nil
-    }
+    package var instanceType: String? { NodeLabels.instanceType(of: labels) }
 
     package var isStatic: Bool {
         if case .staticFeatures = source { return true }

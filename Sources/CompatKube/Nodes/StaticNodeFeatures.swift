@@ -68,15 +68,20 @@ package enum StaticNodeFeatures {
     private static func entry(_ element: JSONValue, at path: FieldPath, fileName: String, index: Int, interner: LabelInterner)
         throws(ArtifactDecodingError) -> KubeNode
     {
-        let labels = try NodeLabels.labelValues(element, at: path)
-        let node = KubeNode(name: "static/\(fileName)/\(index)", labels: interner.internLabels(labels), source: .staticFeatures(file: fileName))
-        guard node.instanceType != nil else {
-            throw ArtifactDecodingError(
-                path: path,
-                problem: "entry has no \(KubeNode.instanceTypeLabels[0]) label; each static entry must name the instance type it stands for")
+        guard let node = staticNode(labels: try NodeLabels.labelValues(element, at: path), fileName: fileName, index: index, interner: interner) else {
+            throw ArtifactDecodingError(path: path, problem: "entry has no \(KubeNode.instanceTypeLabels[0]) label; \(instanceTypeRule)")
         }
         return node
     }
+
+    /// A static entry as the cache keeps it: named by its source and position, labels interned; `nil` when it
+    /// names no instance type. Static entries from files and from memory (the embedded webhook) alike.
+    package static func staticNode(labels: [String: String], fileName: String, index: Int, interner: LabelInterner) -> KubeNode? {
+        let node = KubeNode(name: "static/\(fileName)/\(index)", labels: interner.internLabels(labels), source: .staticFeatures(file: fileName))
+        return node.instanceType == nil ? nil : node
+    }
+
+    package static let instanceTypeRule = "each static entry must name the instance type it stands for"
 }
 
 /// Finds the elements of a top-level JSON array without parsing them, so they can be parsed one by one.

@@ -52,7 +52,7 @@ public struct ModelExperiment {
             throw ExperimentError("the webhook admitted \(template.name(strategy: strategy, iteration: iteration)) without choosing an image")
         }
         let selector = result.object["spec"]?["nodeSelector"]?.objectValue
-        guard let instance = Self.instanceSelectorLabels.lazy.compactMap({ selector?[$0]?.stringValue }).first else {
+        guard let instance = NodeLabels.instanceTypeLabels.lazy.compactMap({ selector?[$0]?.stringValue }).first else {
             throw ExperimentError("the webhook admitted \(template.name(strategy: strategy, iteration: iteration)) without pinning an instance type")
         }
         return AdmittedHPCGJob(
@@ -67,6 +67,4 @@ public struct ModelExperiment {
         return random.next()
     }
 
-    /// The nodeSelector keys the webhook pins an instance type with.
-    public static let instanceSelectorLabels = ["node.kubernetes.io/instance-type", "beta.kubernetes.io/instance-type"]
 }

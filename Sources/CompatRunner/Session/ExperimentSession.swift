@@ -116,7 +116,7 @@ public final class ExperimentSession {
     public func modelClusterInstanceTypes() throws -> [String] {
         var types: [String] = []
         for node in try options.paths.loadNodeFeatures() {
-            if let type = ModelExperiment.instanceSelectorLabels.lazy.compactMap({ node[$0] }).first, !types.contains(type) {
+            if let type = NodeLabels.instanceType(of: node), !types.contains(type) {
                 types.append(type)
             }
         }
@@ -250,7 +250,7 @@ public final class ExperimentSession {
         // The batch's cluster: the instance types drawn for it; every other type of the node features is
         // skip-listed, so random and the model choose among the same set.
         let chosen = Set(item.instanceTypes(batch: runs[0].batch, seed: options.seed))
-        let skip = Set(nodes.compactMap { node in ModelExperiment.instanceSelectorLabels.lazy.compactMap { node[$0] }.first }).subtracting(chosen)
+        let skip = Set(nodes.compactMap(NodeLabels.instanceType(of:))).subtracting(chosen)
         options.logger.info("model batch cluster", metadata: ["entry": "\(item.index)", "batch": "\(runs[0].batch)", "instanceTypes": "\(chosen.sorted())"])
         let (transport, stop) = try connect(nodes: nodes, views: try loadViews(), skipInstanceTypes: skip)
         defer { stop() }

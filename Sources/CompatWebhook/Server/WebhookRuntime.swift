@@ -132,17 +132,18 @@ public final class WebhookRuntime: Sendable {
         let metrics = WebhookMetrics()
         let cache = NodeFeatureCache(skipInstanceTypes: settings.skipInstanceTypes)
         if !settings.staticNodes.isEmpty {
-            if let unnamed = settings.staticNodes.firstIndex(where: { labels in !KubeNode.instanceTypeLabels.contains { labels[$0] != nil } }) {
-                throw WebhookStartError(
-                    "static node \(unnamed) has no \(KubeNode.instanceTypeLabels[0]) label; each static entry must name the instance type it stands for"
-                )
+            var nodes: [KubeNode] = []
+            for (index, labels) in settings.staticNodes.enumerated() {
+                guard let node = StaticNodeFeatures.staticNode(
+                    labels: labels, fileName: Self.inMemoryFeatures, index: index, interner: cache.labelInterner
+                ) else {
+                    throw WebhookStartError(
+                        "static node \(index) has no \(KubeNode.instanceTypeLabels[0]) label; \(StaticNodeFeatures.instanceTypeRule)"
+                    )
+                }
+                nodes.append(node)
             }
-            cache.replaceStaticFeatures([Self.inMemoryFeatures: settings.staticNodes.enumerated().map { index, labels in
-                KubeNode(
-                    name: "static/\(Self.inMemoryFeatures)/\(index)", labels: cache.labelInterner.internLabels(labels),
-                    source: .staticFeatures(file: Self.inMemoryFeatures)
-                )
-            }])
+            cache.replaceStaticFeatures([Self.inMemoryFeatures: nodes])
         }
         let poller = settings.nodeFeaturesDirectory.map {
             StaticFeaturePoller(directory: StaticFeatureDirectory(path: $0), cache: cache, interval: settings.staticFeaturesPollInterval, logger: logger)

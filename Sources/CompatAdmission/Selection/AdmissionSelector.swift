@@ -40,7 +40,7 @@ public enum AdmittedKind: String, Sendable, Hashable, CaseIterable {
     }
 }
 
-/// One container's image and where it sits in the object.
+/// One container's image and where it sits in the object. Built by the admission controller; selectors read them.
 public struct ContainerImageSlot: Sendable, Hashable {
     public enum Role: String, Sendable, Hashable, CaseIterable {
         case container = "containers"
@@ -69,14 +69,6 @@ public struct ContainerImageSlot: Sendable, Hashable {
     public var image: String
     /// The pointer to the `image` member, e.g. `/spec/initContainers/0/image`.
     public var pointer: JSONPointer
-
-    public init(role: Role, index: Int, name: String, image: String, pointer: JSONPointer) {
-        self.role = role
-        self.index = index
-        self.name = name
-        self.image = image
-        self.pointer = pointer
-    }
 
     /// The field as users write it, e.g. `spec.services[0].image`, for messages (built only for them).
     public var field: String {

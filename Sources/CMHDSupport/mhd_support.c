@@ -329,3 +329,26 @@ void *tls_cert_slot_callback(int n) {
     if (!valid_slot(n)) return NULL;
     return (void *) retrieve_table[n];
 }
+
+/* ---- Panics ------------------------------------------------------------------------------- */
+
+#include <microhttpd.h>
+
+/* libmicrohttpd 0.9.75 (Debian bookworm) races with itself when an epoll daemon with worker threads is
+ * quiesced: MHD_quiesce_daemon() marks the workers quiesced, and a worker that wakes in between removes the
+ * listening socket from its epoll set at the same time as the quiesce does; the losing removal fails with
+ * ENOENT and the library panics, which by default aborts the process. Every site that panics with this
+ * message goes on to record the socket as out of the set, which it then is, so returning is correct for
+ * it. Every other panic still aborts, as the default handler does. */
+static void panic_handler(void *cls, const char *file, unsigned int line, const char *reason) {
+    (void) cls;
+    if (reason != NULL && strstr(reason, "Failed to remove listen FD from epoll set") != NULL) return;
+    fprintf(stderr, "Fatal error in GNU libmicrohttpd %s:%u: %s\n", file ? file : "?", line, reason ? reason : "");
+    abort();
+}
+
+static pthread_once_t panic_handler_once = PTHREAD_ONCE_INIT;
+
+static void install_panic_handler(void) { MHD_set_panic_func(panic_handler, NULL); }
+
+void mhd_support_install_panic_handler(void) { pthread_once(&panic_handler_once, install_panic_handler); }

@@ -15,6 +15,10 @@ void mhd_log_target_free(mhd_log_target *target);
 /* Pass with MHD_OPTION_EXTERNAL_LOGGER and an mhd_log_target * as its closure argument. */
 void *mhd_support_logger(void);
 
+/* Installs (once) a libmicrohttpd panic handler that tolerates the library's own quiesce/epoll removal
+ * race (see mhd_support.c) and aborts on every other panic. */
+void mhd_support_install_panic_handler(void);
+
 /* ---- Serving certificates that can be replaced while the server runs ------------------------
    MHD_OPTION_HTTPS_CERT_CALLBACK takes a gnutls_certificate_retrieve_function2, which has no
    user pointer. Each TLS server therefore acquires a numbered slot; every slot has its own

@@ -152,6 +152,8 @@ public final class HTTPSServer: Sendable {
         guard configuration.maxRequestBodyBytes > 0, configuration.connectionLimit > 0, configuration.threadPoolSize > 0 else {
             throw failure("maxRequestBodyBytes, connectionLimit and threadPoolSize must be positive")
         }
+        // stop()'s quiesce can meet libmicrohttpd's own epoll removal race; see mhd_support.c.
+        mhd_support_install_panic_handler()
         var flags = MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_EPOLL.rawValue | MHD_USE_ERROR_LOG.rawValue
             | MHD_ALLOW_SUSPEND_RESUME.rawValue   // streams suspend while their producer has nothing to send
         if address.isIPv6 { flags |= MHD_USE_IPv6.rawValue }
